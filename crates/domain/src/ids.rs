@@ -1,0 +1,77 @@
+//! Identifiers. Tenants have small integer ids because `tenant_id` leads every key; other
+//! entities have time-ordered UUIDs (v7) chosen by the application, so that an id exists before
+//! the row is written and index inserts stay append-mostly.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use uuid::Uuid;
+
+/// A tenant's id. The leading column of every key of tenant data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct TenantId(i64);
+
+impl TenantId {
+    pub fn new(raw: i64) -> Self {
+        Self(raw)
+    }
+    pub fn get(self) -> i64 {
+        self.0
+    }
+}
+
+impl fmt::Display for TenantId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+macro_rules! uuid_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(Uuid);
+
+        impl $name {
+            /// A new id from a v7 UUID drawn by the caller (the domain has no randomness).
+            pub fn from_uuid(raw: Uuid) -> Self {
+                Self(raw)
+            }
+            pub fn as_uuid(&self) -> Uuid {
+                self.0
+            }
+            /// Parses the hyphenated text form used in URLs and storage.
+            pub fn parse(text: &str) -> Option<Self> {
+                Uuid::parse_str(text).ok().map(Self)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.hyphenated().fmt(f)
+            }
+        }
+    };
+}
+
+uuid_id!(
+    /// A console user of one tenant.
+    UserId
+);
+uuid_id!(
+    /// A role of one tenant.
+    RoleId
+);
+uuid_id!(
+    /// An API key of one tenant.
+    ApiKeyId
+);
+uuid_id!(
+    /// A platform administrator (not tied to a tenant).
+    PlatformAdminId
+);
+uuid_id!(
+    /// One entry of the audit log.
+    AuditId
+);

@@ -1,0 +1,16 @@
+//! Patron's domain: the rules of the product as plain values and functions.
+//!
+//! Nothing here performs IO, reads the clock or knows about HTTP or SQL. Time comes in as a
+//! value (`now_ms`, unix milliseconds UTC), so every rule can be tested without a database.
+
+pub mod api_key;
+pub mod error;
+pub mod idempotency;
+pub mod ids;
+pub mod login;
+pub mod rbac;
+pub mod tenant;
+pub mod text;
+pub mod user;
+
+pub use error::ValidationError;

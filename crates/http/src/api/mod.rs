@@ -1,0 +1,21 @@
+//! The JSON API under `/api/v1`, one module per resource.
+
+pub mod api_keys;
+pub mod audit;
+pub mod roles;
+pub mod session;
+pub mod tenants;
+pub mod users;
+
+use crate::state::AppState;
+use axum::Router;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(session::router())
+        .merge(tenants::router())
+        .merge(users::router())
+        .merge(roles::router())
+        .merge(api_keys::router())
+        .merge(audit::router())
+}

@@ -1,0 +1,47 @@
+//! What every handler can reach: the store, the clock, the API-key cache and settings.
+
+use patron_app::api_keys::KeyCache;
+use patron_app::clock::Clock;
+use patron_app::Store;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub keys: Arc<KeyCache>,
+    pub settings: Arc<HttpSettings>,
+}
+
+/// Settings of the HTTP layer.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// Adds `Secure` to cookies; on when Patron is served over HTTPS.
+    pub secure_cookies: bool,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            max_body_bytes: 1024 * 1024,
+        }
+    }
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: HttpSettings) -> Self {
+        Self {
+            store,
+            clock,
+            keys: Arc::new(KeyCache::default()),
+            settings: Arc::new(settings),
+        }
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+}

@@ -1,0 +1,12 @@
+//! Patron's storage: the store ports of `patron-app` implemented once, in SQL that SQLite and
+//! PostgreSQL both accept, over sqlx's `Any` driver. The dialects differ only in the migrations
+//! (identity columns, BLOB/BYTEA) and in connection set-up; see `docs/adr/0002-storage.md`.
+
+mod connect;
+mod error;
+mod reads;
+mod rows;
+mod sql;
+mod writes;
+
+pub use connect::{Backend, SqlStore, StoreOptions};
