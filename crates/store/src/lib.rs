@@ -9,4 +9,4 @@ mod rows;
 mod sql;
 mod writes;
 
-pub use connect::{Backend, SqlStore, StoreOptions};
+pub use connect::{redact, Backend, SqlStore, StoreOptions};

@@ -1,0 +1,74 @@
+//! `patron`: the command line. It only parses arguments and wires crates together.
+
+mod config;
+mod serve;
+
+use clap::{Parser, Subcommand};
+use config::Config;
+use std::path::PathBuf;
+
+/// Patron: loyalty CRM and customer data platform for retail brands.
+#[derive(Parser)]
+#[command(name = "patron", version, about, long_about = None)]
+struct Cli {
+    /// Configuration file (default: ./patron.toml if present). Environment variables
+    /// PATRON_<FIELD> override it, e.g. PATRON_DATABASE_URL, PATRON_LISTEN.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP API and the web console. Applies pending migrations first. With no
+    /// configuration it keeps its data in ./patron-data/ (SQLite) and listens on 127.0.0.1:8080.
+    Serve {
+        /// Create a demo tenant with logins (idempotent) and print how to sign in.
+        #[arg(long)]
+        demo: bool,
+        /// Address to listen on, e.g. 0.0.0.0:8080 (overrides the configuration).
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Same as `serve --demo`.
+    Demo {
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the effective configuration, with secrets redacted.
+    Config,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let mut config = Config::load(cli.config.as_deref())?;
+    serve::init_tracing(&config.log);
+    match cli.command {
+        Command::Serve { demo, listen } => {
+            if let Some(l) = listen {
+                config.listen = l;
+            }
+            serve::serve(config, demo).await
+        }
+        Command::Demo { listen } => {
+            if let Some(l) = listen {
+                config.listen = l;
+            }
+            serve::serve(config, true).await
+        }
+        Command::Migrate => {
+            let store = serve::open_store(&config).await?;
+            store.migrate().await?;
+            println!("migrations applied ({})", patron_app::Store::backend(&store));
+            Ok(())
+        }
+        Command::Config => {
+            print!("{}", config.redacted_toml()?);
+            Ok(())
+        }
+    }
+}

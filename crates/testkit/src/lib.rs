@@ -1,0 +1,173 @@
+//! Test support. `spawn_app(Db::Sqlite)` starts the whole application on a random port with a
+//! fresh database (a temporary SQLite file, or a new PostgreSQL database on the server named by
+//! `PATRON_TEST_POSTGRES_URL`), and `both_databases!` writes each test once for both.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod client;
+
+pub use client::{Client, Reply};
+
+use patron_app::clock::FixedClock;
+use patron_app::Store;
+use patron_http::{AppState, HttpSettings};
+use patron_store::{SqlStore, StoreOptions};
+use serde_json::json;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// The platform administrator's password in tests.
+pub const PLATFORM_PASSWORD: &str = "platform-password-1";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub store: SqlStore,
+    pub clock: FixedClock,
+    pub db: Db,
+    _dir: Option<TempDir>,
+}
+
+/// A temporary folder removed on drop.
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Whether PostgreSQL tests should be skipped (only when asked for explicitly).
+pub fn skip_postgres() -> bool {
+    std::env::var("PATRON_SKIP_POSTGRES").is_ok_and(|v| v == "1")
+}
+
+async fn postgres_url() -> String {
+    let admin = std::env::var("PATRON_TEST_POSTGRES_URL").expect(
+        "PATRON_TEST_POSTGRES_URL is not set: run `eval \"$(scripts/start-postgres.sh)\"` first, or PATRON_SKIP_POSTGRES=1 to skip PostgreSQL tests",
+    );
+    let name = format!("patron_test_{}", uuid::Uuid::now_v7().simple());
+    let pool = sqlx::PgPool::connect(&admin).await.expect("cannot reach the PostgreSQL test server");
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&pool).await.unwrap();
+    pool.close().await;
+    let (base, _) = admin.rsplit_once('/').unwrap();
+    format!("{base}/{name}")
+}
+
+/// Opens a fresh, migrated store.
+pub async fn fresh_store(db: Db) -> (SqlStore, Option<TempDirHandle>) {
+    let (url, dir) = match db {
+        Db::Sqlite => {
+            let dir = std::env::temp_dir().join(format!("patron-test-{}", uuid::Uuid::now_v7().simple()));
+            std::fs::create_dir_all(&dir).unwrap();
+            (format!("sqlite://{}?mode=rwc", dir.join("patron.db").display()), Some(TempDirHandle(TempDir(dir))))
+        }
+        Db::Postgres => (postgres_url().await, None),
+    };
+    let store = SqlStore::connect(&StoreOptions { url, max_connections: 8 }).await.unwrap();
+    store.migrate().await.unwrap();
+    (store, dir)
+}
+
+/// Keeps a test's temporary folder alive.
+pub struct TempDirHandle(TempDir);
+
+/// Starts Patron on a random port with a fresh database and a platform administrator.
+pub async fn spawn_app(db: Db) -> TestApp {
+    let (store, dir) = fresh_store(db).await;
+    // A fixed clock at the real time: tests move it explicitly.
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+    let clock = FixedClock::at(now);
+    patron_app::bootstrap::ensure_platform_admin(&store, Some(PLATFORM_PASSWORD.into()), now).await.unwrap();
+    let settings = HttpSettings { secure_cookies: false, max_body_bytes: 64 * 1024 };
+    let state = AppState::new(Arc::new(store.clone()), Arc::new(clock.clone()), settings);
+    let app = patron_http::router(state);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+    });
+    TestApp { base: format!("http://{addr}"), store, clock, db, _dir: dir.map(|d| d.0) }
+}
+
+impl TestApp {
+    /// A client with no credentials.
+    pub fn anonymous(&self) -> Client {
+        Client::new(&self.base)
+    }
+
+    /// A client logged in as the platform administrator.
+    pub async fn platform_admin(&self) -> Client {
+        let mut c = Client::new(&self.base);
+        c.login("", "admin", PLATFORM_PASSWORD).await;
+        c
+    }
+
+    /// Creates a tenant and returns a client logged in as its administrator.
+    pub async fn tenant_admin(&self, code: &str) -> Client {
+        let platform = self.platform_admin().await;
+        let password = format!("{code}-admin-password");
+        let r = platform
+            .post(
+                "/api/v1/platform/tenants",
+                &json!({"code": code, "name": format!("Tenant {code}"), "admin_login_name": "admin", "admin_password": password}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "creating tenant {code}: {}", r.body);
+        let mut c = Client::new(&self.base);
+        c.login(code, "admin", &password).await;
+        c
+    }
+
+    /// Creates a role with exactly `permissions` and an API key bound to it; returns a client
+    /// using the key.
+    pub async fn key_with(&self, admin: &Client, permissions: &[&str]) -> Client {
+        let key = format!("r{}", uuid::Uuid::now_v7().simple());
+        let role = admin.post("/api/v1/roles", &json!({"key": key, "name": key, "permissions": permissions})).await;
+        assert_eq!(role.status, 201, "{}", role.body);
+        let created = admin.post("/api/v1/api-keys", &json!({"name": key, "role_id": role.body["id"]})).await;
+        assert_eq!(created.status, 201, "{}", created.body);
+        Client::with_key(&self.base, created.body["token"].as_str().unwrap())
+    }
+
+    pub fn backend(&self) -> &'static str {
+        self.store.backend()
+    }
+}
+
+/// Writes each test twice: in `mod sqlite` and in `mod postgres`.
+#[macro_export]
+macro_rules! both_databases {
+    ($(async fn $name:ident($app:ident) $body:block)*) => {
+        mod sqlite {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let $app = $crate::spawn_app($crate::Db::Sqlite).await;
+                    $body
+                }
+            )*
+        }
+        mod postgres {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if $crate::skip_postgres() {
+                        eprintln!("PATRON_SKIP_POSTGRES=1: skipped");
+                        return;
+                    }
+                    let $app = $crate::spawn_app($crate::Db::Postgres).await;
+                    $body
+                }
+            )*
+        }
+    };
+}
