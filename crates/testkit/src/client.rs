@@ -42,6 +42,11 @@ impl Client {
         &self.base
     }
 
+    /// Drops the CSRF token (to show what happens without it).
+    pub fn forget_csrf(&mut self) {
+        self.csrf = None;
+    }
+
     pub fn csrf(&self) -> Option<&str> {
         self.csrf.as_deref()
     }
