@@ -134,6 +134,12 @@ impl TestApp {
         Client::with_key(&self.base, created.body["token"].as_str().unwrap())
     }
 
+    /// The test clock's current instant (unix milliseconds).
+    pub fn clock_now(&self) -> i64 {
+        use patron_app::clock::Clock;
+        self.clock.now_ms()
+    }
+
     pub fn backend(&self) -> &'static str {
         self.store.backend()
     }
