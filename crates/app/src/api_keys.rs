@@ -100,10 +100,13 @@ pub async fn list(store: &dyn Store, ctx: &Ctx, q: &ListQuery) -> AppResult<Page
     store.reader().await?.api_keys(t, q).await
 }
 
-/// Verified keys, by (tenant, key id), with the instant they were verified.
+/// A verified key: the secret's digest, its principal and when it was verified.
+type CachedKey = (Vec<u8>, Principal, i64);
+
+/// Verified keys, by (tenant, key id).
 #[derive(Default)]
 pub struct KeyCache {
-    entries: RwLock<HashMap<(TenantId, ApiKeyId), (Vec<u8>, Principal, i64)>>,
+    entries: RwLock<HashMap<(TenantId, ApiKeyId), CachedKey>>,
 }
 
 impl KeyCache {

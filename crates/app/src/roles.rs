@@ -178,3 +178,10 @@ fn snapshot(r: &Role) -> serde_json::Value {
         "permissions": r.permissions.keys(),
     })
 }
+
+/// Every role of the caller's tenant, to name the roles of users and keys and offer them in
+/// forms: whoever may see or assign a user's roles must see their names, without `roles:read`.
+pub async fn all(store: &dyn Store, ctx: &Ctx) -> AppResult<Vec<Role>> {
+    let t = ctx.principal.tenant()?;
+    store.reader().await?.all_roles(t).await
+}

@@ -263,3 +263,27 @@ fn snapshot(t: &Tenant) -> serde_json::Value {
         "currency": t.currency, "status": t.status.as_str(),
     })
 }
+
+/// The caller's own tenant, whatever the caller's permissions: its name and time zone frame
+/// every console page. `None` for the platform administrator.
+pub async fn current(store: &dyn Store, ctx: &Ctx) -> AppResult<Option<Tenant>> {
+    match ctx.principal.tenant {
+        Some(t) => store.reader().await?.tenant(t).await,
+        None => Ok(None),
+    }
+}
+
+/// The time zone of the tenant with this code, if there is one (to tell a locked-out user when
+/// to try again in their own time).
+pub async fn time_zone_of(store: &dyn Store, code: &str) -> AppResult<Option<String>> {
+    let code = code.trim().to_lowercase();
+    if code.is_empty() {
+        return Ok(None);
+    }
+    Ok(store
+        .reader()
+        .await?
+        .tenant_by_code(&code)
+        .await?
+        .map(|t| t.time_zone))
+}

@@ -51,20 +51,29 @@ impl Config {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         match file {
             Some(path) => {
-                anyhow::ensure!(path.exists(), "configuration file {} does not exist", path.display());
+                anyhow::ensure!(
+                    path.exists(),
+                    "configuration file {} does not exist",
+                    path.display()
+                );
                 figment = figment.merge(Toml::file(path));
             }
             None => figment = figment.merge(Toml::file("patron.toml")),
         }
         let mut config: Config = figment.merge(Env::prefixed("PATRON_")).extract()?;
         if config.database_url.is_empty() {
-            config.database_url = format!("sqlite://{}?mode=rwc", config.data_dir.join("patron.db").display());
+            config.database_url = format!(
+                "sqlite://{}?mode=rwc",
+                config.data_dir.join("patron.db").display()
+            );
         }
         Ok(config)
     }
 
     pub fn public_url(&self) -> String {
-        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.listen))
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.listen))
     }
 
     /// The configuration as TOML with secrets replaced, for `patron config`.
@@ -86,7 +95,9 @@ mod tests {
     fn defaults_keep_data_in_patron_data() {
         let c = Config::load(Some(Path::new("/nonexistent.toml")));
         assert!(c.is_err());
-        let c = Figment::from(Serialized::defaults(Config::default())).extract::<Config>().unwrap();
+        let c = Figment::from(Serialized::defaults(Config::default()))
+            .extract::<Config>()
+            .unwrap();
         assert_eq!(c.listen, "127.0.0.1:8080");
         assert_eq!(c.data_dir, PathBuf::from("patron-data"));
     }

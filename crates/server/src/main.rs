@@ -63,7 +63,10 @@ async fn main() -> anyhow::Result<()> {
         Command::Migrate => {
             let store = serve::open_store(&config).await?;
             store.migrate().await?;
-            println!("migrations applied ({})", patron_app::Store::backend(&store));
+            println!(
+                "migrations applied ({})",
+                patron_app::Store::backend(&store)
+            );
             Ok(())
         }
         Command::Config => {

@@ -1,5 +1,7 @@
 //! The audit log records who changed what, with before and after, and can be filtered.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use patron_testkit::both_databases;
 use serde_json::json;
 

@@ -1,10 +1,14 @@
 //! Bad input: each gets a clear problem with a stable code, and changes nothing.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use patron_testkit::{both_databases, Client};
 use serde_json::json;
 
 async fn user_count(admin: &Client) -> u64 {
-    admin.get("/api/v1/users").await.body["total"].as_u64().unwrap()
+    admin.get("/api/v1/users").await.body["total"]
+        .as_u64()
+        .unwrap()
 }
 
 both_databases! {

@@ -1,6 +1,8 @@
 //! `Idempotency-Key`: the same key and request replays the stored answer; the same key with a
 //! different request is refused; concurrent duplicates create exactly one object.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use patron_testkit::both_databases;
 use serde_json::json;
 

@@ -1,5 +1,7 @@
 //! Health, readiness, metrics, request ids and the OpenAPI document.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use patron_testkit::both_databases;
 
 both_databases! {

@@ -3,6 +3,8 @@
 //! 403 naming exactly the permission the document declares; and that the declared permission
 //! is enough to get past the check.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use patron_testkit::{both_databases, Client, TestApp};
 use serde_json::{json, Value};
 
@@ -22,7 +24,14 @@ async fn operations(app: &TestApp) -> Vec<(String, String, Option<String>, bool)
                 .flat_map(|v| v.as_array().unwrap().iter())
                 .map(|v| v.as_str().unwrap().to_string())
                 .next();
-            let concrete = path.replace("{id}", if path.contains("tenants") { "1" } else { FAKE_UUID });
+            let concrete = path.replace(
+                "{id}",
+                if path.contains("tenants") {
+                    "1"
+                } else {
+                    FAKE_UUID
+                },
+            );
             ops.push((method.to_uppercase(), concrete, scope, public));
         }
     }
@@ -31,7 +40,8 @@ async fn operations(app: &TestApp) -> Vec<(String, String, Option<String>, bool)
 
 async fn call(c: &Client, method: &str, path: &str) -> patron_testkit::Reply {
     let body: Option<Value> = (method != "GET" && method != "DELETE").then(|| json!({}));
-    c.send(method.parse().unwrap(), path, body.as_ref(), &[]).await
+    c.send(method.parse().unwrap(), path, body.as_ref(), &[])
+        .await
 }
 
 both_databases! {

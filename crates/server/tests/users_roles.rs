@@ -1,5 +1,7 @@
 //! Users, roles and API keys through the API: the rules an administrator relies on.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use patron_testkit::both_databases;
 use serde_json::json;
 

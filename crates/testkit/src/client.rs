@@ -28,8 +28,17 @@ impl Reply {
 
 impl Client {
     pub fn new(base: &str) -> Self {
-        let http = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        Self { base: base.to_string(), http, key: None, csrf: None }
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self {
+            base: base.to_string(),
+            http,
+            key: None,
+            csrf: None,
+        }
     }
 
     pub fn with_key(base: &str, key: &str) -> Self {
@@ -58,16 +67,27 @@ impl Client {
     }
 
     pub async fn try_login(&mut self, tenant: &str, login: &str, password: &str) -> Reply {
-        let body = serde_json::json!({"tenant_code": tenant, "login_name": login, "password": password});
-        let r = self.send(reqwest::Method::POST, "/api/v1/session", Some(&body), &[]).await;
+        let body =
+            serde_json::json!({"tenant_code": tenant, "login_name": login, "password": password});
+        let r = self
+            .send(reqwest::Method::POST, "/api/v1/session", Some(&body), &[])
+            .await;
         if r.status == 200 {
             self.csrf = r.body["csrf_token"].as_str().map(str::to_string);
         }
         r
     }
 
-    pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<&Value>, headers: &[(&str, &str)]) -> Reply {
-        let mut req = self.http.request(method.clone(), format!("{}{path}", self.base));
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut req = self
+            .http
+            .request(method.clone(), format!("{}{path}", self.base));
         if let Some(key) = &self.key {
             req = req.bearer_auth(key);
         }
@@ -87,7 +107,12 @@ impl Client {
         let headers = resp.headers().clone();
         let text = resp.text().await.unwrap();
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Reply { status, headers, body, text }
+        Reply {
+            status,
+            headers,
+            body,
+            text,
+        }
     }
 
     pub async fn get(&self, path: &str) -> Reply {
@@ -95,11 +120,13 @@ impl Client {
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> Reply {
-        self.send(reqwest::Method::POST, path, Some(body), &[]).await
+        self.send(reqwest::Method::POST, path, Some(body), &[])
+            .await
     }
 
     pub async fn patch(&self, path: &str, body: &Value) -> Reply {
-        self.send(reqwest::Method::PATCH, path, Some(body), &[]).await
+        self.send(reqwest::Method::PATCH, path, Some(body), &[])
+            .await
     }
 
     pub async fn put(&self, path: &str, body: &Value) -> Reply {

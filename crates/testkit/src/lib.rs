@@ -51,8 +51,13 @@ async fn postgres_url() -> String {
         "PATRON_TEST_POSTGRES_URL is not set: run `eval \"$(scripts/start-postgres.sh)\"` first, or PATRON_SKIP_POSTGRES=1 to skip PostgreSQL tests",
     );
     let name = format!("patron_test_{}", uuid::Uuid::now_v7().simple());
-    let pool = sqlx::PgPool::connect(&admin).await.expect("cannot reach the PostgreSQL test server");
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&pool).await.unwrap();
+    let pool = sqlx::PgPool::connect(&admin)
+        .await
+        .expect("cannot reach the PostgreSQL test server");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&pool)
+        .await
+        .unwrap();
     pool.close().await;
     let (base, _) = admin.rsplit_once('/').unwrap();
     format!("{base}/{name}")
@@ -62,13 +67,22 @@ async fn postgres_url() -> String {
 pub async fn fresh_store(db: Db) -> (SqlStore, Option<TempDirHandle>) {
     let (url, dir) = match db {
         Db::Sqlite => {
-            let dir = std::env::temp_dir().join(format!("patron-test-{}", uuid::Uuid::now_v7().simple()));
+            let dir =
+                std::env::temp_dir().join(format!("patron-test-{}", uuid::Uuid::now_v7().simple()));
             std::fs::create_dir_all(&dir).unwrap();
-            (format!("sqlite://{}?mode=rwc", dir.join("patron.db").display()), Some(TempDirHandle(TempDir(dir))))
+            (
+                format!("sqlite://{}?mode=rwc", dir.join("patron.db").display()),
+                Some(TempDirHandle(TempDir(dir))),
+            )
         }
         Db::Postgres => (postgres_url().await, None),
     };
-    let store = SqlStore::connect(&StoreOptions { url, max_connections: 8 }).await.unwrap();
+    let store = SqlStore::connect(&StoreOptions {
+        url,
+        max_connections: 8,
+    })
+    .await
+    .unwrap();
     store.migrate().await.unwrap();
     (store, dir)
 }
@@ -80,18 +94,37 @@ pub struct TempDirHandle(TempDir);
 pub async fn spawn_app(db: Db) -> TestApp {
     let (store, dir) = fresh_store(db).await;
     // A fixed clock at the real time: tests move it explicitly.
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
     let clock = FixedClock::at(now);
-    patron_app::bootstrap::ensure_platform_admin(&store, Some(PLATFORM_PASSWORD.into()), now).await.unwrap();
-    let settings = HttpSettings { secure_cookies: false, max_body_bytes: 64 * 1024 };
+    patron_app::bootstrap::ensure_platform_admin(&store, Some(PLATFORM_PASSWORD.into()), now)
+        .await
+        .unwrap();
+    let settings = HttpSettings {
+        secure_cookies: false,
+        max_body_bytes: 64 * 1024,
+    };
     let state = AppState::new(Arc::new(store.clone()), Arc::new(clock.clone()), settings);
     let app = patron_http::router(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
     });
-    TestApp { base: format!("http://{addr}"), store, clock, db, _dir: dir.map(|d| d.0) }
+    TestApp {
+        base: format!("http://{addr}"),
+        store,
+        clock,
+        db,
+        _dir: dir.map(|d| d.0),
+    }
 }
 
 impl TestApp {
@@ -127,9 +160,19 @@ impl TestApp {
     /// using the key.
     pub async fn key_with(&self, admin: &Client, permissions: &[&str]) -> Client {
         let key = format!("r{}", uuid::Uuid::now_v7().simple());
-        let role = admin.post("/api/v1/roles", &json!({"key": key, "name": key, "permissions": permissions})).await;
+        let role = admin
+            .post(
+                "/api/v1/roles",
+                &json!({"key": key, "name": key, "permissions": permissions}),
+            )
+            .await;
         assert_eq!(role.status, 201, "{}", role.body);
-        let created = admin.post("/api/v1/api-keys", &json!({"name": key, "role_id": role.body["id"]})).await;
+        let created = admin
+            .post(
+                "/api/v1/api-keys",
+                &json!({"name": key, "role_id": role.body["id"]}),
+            )
+            .await;
         assert_eq!(created.status, 201, "{}", created.body);
         Client::with_key(&self.base, created.body["token"].as_str().unwrap())
     }

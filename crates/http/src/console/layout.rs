@@ -1,0 +1,217 @@
+//! What every page around its content shows: the sidebar of modules, the top bar (organisation,
+//! user, language, password, log out) and the flash message.
+//!
+//! The sidebar lists the product's modules in the spec's order, but a module appears only when
+//! it has a page the principal may open; today most modules have none yet.
+
+use super::i18n::Tr;
+use patron_domain::rbac::Permission;
+use patron_domain::user::Locale;
+
+/// One page link of the sidebar.
+struct Link {
+    id: &'static str,
+    href: &'static str,
+    label: &'static str,
+    needs: Permission,
+}
+
+/// A module of the product and its pages.
+struct Module {
+    label: &'static str,
+    pages: &'static [Link],
+}
+
+const USERS: Link = Link {
+    id: "users",
+    href: "/console/users",
+    label: "nav.users",
+    needs: Permission::UsersRead,
+};
+const ROLES: Link = Link {
+    id: "roles",
+    href: "/console/roles",
+    label: "nav.roles",
+    needs: Permission::RolesRead,
+};
+const API_KEYS: Link = Link {
+    id: "api_keys",
+    href: "/console/api-keys",
+    label: "nav.api_keys",
+    needs: Permission::ApiKeysRead,
+};
+const AUDIT: Link = Link {
+    id: "audit",
+    href: "/console/audit",
+    label: "nav.audit",
+    needs: Permission::AuditRead,
+};
+const SETTINGS: Link = Link {
+    id: "settings",
+    href: "/console/settings",
+    label: "nav.settings",
+    needs: Permission::SettingsRead,
+};
+const TENANTS: Link = Link {
+    id: "tenants",
+    href: "/console/tenants",
+    label: "nav.tenants",
+    needs: Permission::TenantsRead,
+};
+
+/// The modules of a tenant's console (spec: CRM and analytics suites), in menu order.
+const TENANT_MODULES: &[Module] = &[
+    Module {
+        label: "module.customers",
+        pages: &[],
+    },
+    Module {
+        label: "module.transactions",
+        pages: &[],
+    },
+    Module {
+        label: "module.points",
+        pages: &[],
+    },
+    Module {
+        label: "module.coupons",
+        pages: &[],
+    },
+    Module {
+        label: "module.marketing",
+        pages: &[],
+    },
+    Module {
+        label: "module.messages",
+        pages: &[],
+    },
+    Module {
+        label: "module.analytics",
+        pages: &[],
+    },
+    Module {
+        label: "module.loyalty_config",
+        pages: &[],
+    },
+    Module {
+        label: "module.master_data",
+        pages: &[],
+    },
+    Module {
+        label: "module.users_roles",
+        pages: &[USERS, ROLES, API_KEYS, AUDIT],
+    },
+    Module {
+        label: "module.settings",
+        pages: &[SETTINGS],
+    },
+];
+
+const PLATFORM_MODULES: &[Module] = &[Module {
+    label: "module.platform",
+    pages: &[TENANTS, AUDIT],
+}];
+
+pub struct NavItem {
+    pub id: &'static str,
+    pub href: &'static str,
+    pub label: &'static str,
+}
+
+pub struct NavGroup {
+    pub label: &'static str,
+    pub items: Vec<NavItem>,
+}
+
+/// The sidebar for a principal: only modules with pages, only links it may open.
+pub fn navigation(tr: Tr, platform: bool, may: impl Fn(Permission) -> bool) -> Vec<NavGroup> {
+    let modules = if platform {
+        PLATFORM_MODULES
+    } else {
+        TENANT_MODULES
+    };
+    modules
+        .iter()
+        .filter_map(|m| {
+            let items: Vec<NavItem> = m
+                .pages
+                .iter()
+                .filter(|l| may(l.needs))
+                .map(|l| NavItem {
+                    id: l.id,
+                    href: l.href,
+                    label: tr.t(l.label),
+                })
+                .collect();
+            (!items.is_empty()).then(|| NavGroup {
+                label: tr.t(m.label),
+                items,
+            })
+        })
+        .collect()
+}
+
+/// The frame of a page. Every page template has it as `l` and the base template reads it.
+pub struct Layout {
+    pub tr: Tr,
+    pub title: String,
+    /// The session's CSRF token, for the hidden `_csrf` field of every form.
+    pub csrf: String,
+    pub user_name: String,
+    /// The tenant's name, or "Platform administration".
+    pub org_name: String,
+    pub is_platform: bool,
+    pub nav: Vec<NavGroup>,
+    /// The `id` of the sidebar link to highlight.
+    pub active: &'static str,
+    pub flash: Option<&'static str>,
+    /// Where the language switcher returns to: this page.
+    pub here: String,
+}
+
+impl Layout {
+    pub fn t<'a>(&self, key: &'a str) -> &'a str {
+        self.tr.t(key)
+    }
+
+    pub fn tf(&self, key: &str, args: &[(&str, &str)]) -> String {
+        self.tr.tf(key, args)
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.tr.locale().tag()
+    }
+
+    pub fn is_zh(&self) -> bool {
+        self.tr.locale() == Locale::ZhCn
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_sidebar_label_is_translated() {
+        for m in TENANT_MODULES.iter().chain(PLATFORM_MODULES) {
+            for tr in [Tr(Locale::En), Tr(Locale::ZhCn)] {
+                assert!(tr.lookup(m.label).is_some(), "{}", m.label);
+                for l in m.pages {
+                    assert!(tr.lookup(l.label).is_some(), "{}", l.label);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn modules_without_permitted_pages_are_hidden() {
+        let tr = Tr(Locale::En);
+        let only_users = navigation(tr, false, |p| p == Permission::UsersRead);
+        assert_eq!(only_users.len(), 1);
+        assert_eq!(only_users[0].items.len(), 1);
+        assert_eq!(only_users[0].items[0].id, "users");
+        assert!(navigation(tr, false, |_| false).is_empty());
+        let platform = navigation(tr, true, |_| true);
+        assert_eq!(platform[0].items[0].id, "tenants");
+    }
+}

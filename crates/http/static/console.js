@@ -1,0 +1,29 @@
+// Patron console: the few things HTML cannot do alone. Every page works without it.
+// - [data-copy=ID]: copies the value (or text) of element ID, e.g. a new API key's token.
+// - [data-toggle-password=ID]: shows or hides the password typed in input ID.
+"use strict";
+document.addEventListener("click", function (event) {
+  var copy = event.target.closest("[data-copy]");
+  if (copy) {
+    var source = document.getElementById(copy.getAttribute("data-copy"));
+    if (!source) return;
+    var text = source.value !== undefined ? source.value : source.textContent;
+    var done = function () {
+      var label = copy.getAttribute("data-copied");
+      if (label) { copy.textContent = label; }
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done);
+    } else if (source.select) {
+      source.select();
+      document.execCommand("copy");
+      done();
+    }
+    return;
+  }
+  var toggle = event.target.closest("[data-toggle-password]");
+  if (toggle) {
+    var input = document.getElementById(toggle.getAttribute("data-toggle-password"));
+    if (input) { input.type = input.type === "password" ? "text" : "password"; }
+  }
+});
