@@ -65,6 +65,7 @@ impl SqlStore {
             Backend::Postgres => {
                 let pool = AnyPoolOptions::new()
                     .max_connections(options.max_connections)
+                    .test_before_acquire(false)
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(connect)
                     .await
@@ -123,9 +124,12 @@ impl SqlStore {
 }
 
 fn sqlite_pool(max: u32) -> AnyPoolOptions {
+    // No ping before each acquire: on SQLite it is a round trip to the connection's worker
+    // thread, as costly as the query itself. A broken connection fails its query instead.
     AnyPoolOptions::new()
         .max_connections(max)
         .min_connections(1)
+        .test_before_acquire(false)
         .acquire_timeout(Duration::from_secs(30))
         .after_connect(|conn, _meta| {
             Box::pin(async move {
