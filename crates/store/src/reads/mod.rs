@@ -1,0 +1,287 @@
+//! Reads. Each is a function over one connection, shared by the pooled reader and by the write
+//! transaction (which must see its own uncommitted rows). This module holds the shared query
+//! helpers and paging; `security` the users, roles, keys and sessions; `records` tenants, the
+//! audit log and idempotency records.
+
+mod records;
+mod security;
+
+pub(crate) use records::*;
+pub(crate) use security::*;
+
+use crate::error::db;
+use crate::rows;
+use crate::sql::{contains_pattern, Arg, Sql};
+use async_trait::async_trait;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use patron_app::model::{
+    ApiKey, AuditEntry, AuditFilter, ListQuery, Page, PlatformAdmin, Role, Session, StoredResponse,
+    Tenant, User, UserCredentials,
+};
+use patron_app::{AppError, AppResult, Reads};
+use patron_domain::ids::{ApiKeyId, PlatformAdminId, RoleId, TenantId, UserId};
+use patron_domain::login::Throttle;
+use sqlx::any::AnyRow;
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection};
+
+/// Reads outside a transaction, on one pooled connection.
+pub(crate) struct SqlReader {
+    pub conn: PoolConnection<Any>,
+}
+
+async fn optional(conn: &mut AnyConnection, sql: &Sql) -> AppResult<Option<AnyRow>> {
+    sqlx::query_with(&sql.text, sql.args().map_err(db)?)
+        .fetch_optional(conn)
+        .await
+        .map_err(db)
+}
+
+async fn all(conn: &mut AnyConnection, sql: &Sql) -> AppResult<Vec<AnyRow>> {
+    sqlx::query_with(&sql.text, sql.args().map_err(db)?)
+        .fetch_all(conn)
+        .await
+        .map_err(db)
+}
+
+/// What varies between the paged lists.
+struct ListSpec<'a> {
+    table: &'a str,
+    tenant: Option<i64>,
+    search_columns: &'a [&'a str],
+    /// Ordering is by `id`; integer ids (tenants) compare as numbers.
+    integer_id: bool,
+    newest_first: bool,
+    filters: Vec<(&'a str, Arg)>,
+}
+
+fn where_clause(sql: &mut Sql, spec: &ListSpec<'_>, q: &ListQuery, filters: Vec<(&str, Arg)>) {
+    sql.push(" WHERE 1 = 1");
+    if let Some(t) = spec.tenant {
+        sql.push(" AND tenant_id = ").bind(Arg::Int(t));
+    }
+    if let Some(search) = q.search() {
+        let pattern = contains_pattern(search);
+        sql.push(" AND (");
+        for (i, col) in spec.search_columns.iter().enumerate() {
+            if i > 0 {
+                sql.push(" OR ");
+            }
+            sql.push(&format!("LOWER({col}) LIKE "))
+                .bind(Arg::Text(pattern.clone()))
+                .push(" ESCAPE '\\'");
+        }
+        sql.push(")");
+    }
+    for (cond, arg) in filters {
+        sql.push(" AND ").push(cond).bind(arg);
+    }
+}
+
+fn clone_filters<'a>(filters: &[(&'a str, Arg)]) -> Vec<(&'a str, Arg)> {
+    filters
+        .iter()
+        .map(|(c, a)| {
+            let a = match a {
+                Arg::Int(v) => Arg::Int(*v),
+                Arg::Text(v) => Arg::Text(v.clone()),
+            };
+            (*c, a)
+        })
+        .collect()
+}
+
+pub(crate) fn encode_cursor(id: &str) -> String {
+    URL_SAFE_NO_PAD.encode(id)
+}
+
+fn decode_cursor(cursor: &str) -> AppResult<String> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(|| {
+            patron_domain::ValidationError::new(
+                "after",
+                "invalid_cursor",
+                "is not a cursor from a previous page",
+            )
+            .into()
+        })
+}
+
+/// One page of rows and the total, for any list.
+async fn page_rows(
+    conn: &mut AnyConnection,
+    spec: ListSpec<'_>,
+    q: &ListQuery,
+) -> AppResult<(Vec<AnyRow>, bool, u64)> {
+    let mut count = Sql::new(&format!("SELECT COUNT(*) AS n FROM {}", spec.table));
+    where_clause(&mut count, &spec, q, clone_filters(&spec.filters));
+    let total = optional(conn, &count)
+        .await?
+        .map(|r| rows::get_i64(&r, "n"))
+        .transpose()?
+        .unwrap_or(0);
+
+    let mut sql = Sql::new(&format!("SELECT * FROM {}", spec.table));
+    where_clause(&mut sql, &spec, q, clone_filters(&spec.filters));
+    if let Some(cursor) = &q.after {
+        let id = decode_cursor(cursor)?;
+        let op = if spec.newest_first {
+            " AND id < "
+        } else {
+            " AND id > "
+        };
+        let arg = if spec.integer_id {
+            Arg::Int(id.parse().map_err(|_| {
+                AppError::from(patron_domain::ValidationError::new(
+                    "after",
+                    "invalid_cursor",
+                    "is not a cursor from a previous page",
+                ))
+            })?)
+        } else {
+            Arg::Text(id)
+        };
+        sql.push(op).bind(arg);
+    }
+    sql.push(if spec.newest_first {
+        " ORDER BY id DESC"
+    } else {
+        " ORDER BY id"
+    });
+    let limit = q.limit();
+    sql.push(" LIMIT ").bind(Arg::Int(i64::from(limit) + 1));
+    if q.after.is_none() && q.offset > 0 {
+        sql.push(" OFFSET ").bind(Arg::Int(i64::from(q.offset)));
+    }
+    let mut found = all(conn, &sql).await?;
+    let more = found.len() > limit as usize;
+    found.truncate(limit as usize);
+    Ok((found, more, u64::try_from(total).unwrap_or(0)))
+}
+
+fn page<T>(items: Vec<T>, more: bool, total: u64, last_id: impl Fn(&T) -> String) -> Page<T> {
+    let next_cursor = if more {
+        items.last().map(|i| encode_cursor(&last_id(i)))
+    } else {
+        None
+    };
+    Page {
+        items,
+        next_cursor,
+        total,
+    }
+}
+
+async fn count(conn: &mut AnyConnection, sql: &Sql) -> AppResult<u64> {
+    let n = optional(conn, sql)
+        .await?
+        .map(|r| rows::get_i64(&r, "n"))
+        .transpose()?
+        .unwrap_or(0);
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// Implements `Reads` for a type with a `conn()` giving its connection.
+macro_rules! impl_reads {
+    ($ty:ty) => {
+        #[async_trait]
+        impl Reads for $ty {
+            async fn tenant(&mut self, id: TenantId) -> AppResult<Option<Tenant>> {
+                $crate::reads::tenant(self.conn(), id).await
+            }
+            async fn tenant_by_code(&mut self, code: &str) -> AppResult<Option<Tenant>> {
+                $crate::reads::tenant_by_code(self.conn(), code).await
+            }
+            async fn tenants(&mut self, q: &ListQuery) -> AppResult<Page<Tenant>> {
+                $crate::reads::tenants(self.conn(), q).await
+            }
+            async fn user(&mut self, t: TenantId, id: UserId) -> AppResult<Option<User>> {
+                $crate::reads::user(self.conn(), t, id).await
+            }
+            async fn user_credentials(
+                &mut self,
+                t: TenantId,
+                login_name: &str,
+            ) -> AppResult<Option<UserCredentials>> {
+                $crate::reads::user_credentials(self.conn(), t, login_name).await
+            }
+            async fn users(&mut self, t: TenantId, q: &ListQuery) -> AppResult<Page<User>> {
+                $crate::reads::users(self.conn(), t, q).await
+            }
+            async fn role(&mut self, t: TenantId, id: RoleId) -> AppResult<Option<Role>> {
+                $crate::reads::role(self.conn(), t, id).await
+            }
+            async fn role_by_key(&mut self, t: TenantId, key: &str) -> AppResult<Option<Role>> {
+                $crate::reads::role_by_key(self.conn(), t, key).await
+            }
+            async fn roles(&mut self, t: TenantId, q: &ListQuery) -> AppResult<Page<Role>> {
+                $crate::reads::roles(self.conn(), t, q).await
+            }
+            async fn all_roles(&mut self, t: TenantId) -> AppResult<Vec<Role>> {
+                $crate::reads::all_roles(self.conn(), t).await
+            }
+            async fn active_users_with_role(&mut self, t: TenantId, id: RoleId) -> AppResult<u64> {
+                $crate::reads::active_users_with_role(self.conn(), t, id).await
+            }
+            async fn role_usage(&mut self, t: TenantId, id: RoleId) -> AppResult<u64> {
+                $crate::reads::role_usage(self.conn(), t, id).await
+            }
+            async fn api_key(&mut self, t: TenantId, id: ApiKeyId) -> AppResult<Option<ApiKey>> {
+                $crate::reads::api_key(self.conn(), t, id).await
+            }
+            async fn api_keys(&mut self, t: TenantId, q: &ListQuery) -> AppResult<Page<ApiKey>> {
+                $crate::reads::api_keys(self.conn(), t, q).await
+            }
+            async fn platform_admin(
+                &mut self,
+                id: PlatformAdminId,
+            ) -> AppResult<Option<PlatformAdmin>> {
+                $crate::reads::platform_admin(self.conn(), id).await
+            }
+            async fn platform_admin_by_login(
+                &mut self,
+                login_name: &str,
+            ) -> AppResult<Option<PlatformAdmin>> {
+                $crate::reads::platform_admin_by_login(self.conn(), login_name).await
+            }
+            async fn platform_admin_count(&mut self) -> AppResult<u64> {
+                $crate::reads::platform_admin_count(self.conn()).await
+            }
+            async fn session(&mut self, token_hash: &[u8]) -> AppResult<Option<Session>> {
+                $crate::reads::session(self.conn(), token_hash).await
+            }
+            async fn throttle(&mut self, scope: i64, login_name: &str) -> AppResult<Throttle> {
+                $crate::reads::throttle(self.conn(), scope, login_name).await
+            }
+            async fn audit(
+                &mut self,
+                t: Option<TenantId>,
+                f: &AuditFilter,
+                q: &ListQuery,
+            ) -> AppResult<Page<AuditEntry>> {
+                $crate::reads::audit(self.conn(), t, f, q).await
+            }
+            async fn idempotent_response(
+                &mut self,
+                tenant: i64,
+                scope: &str,
+                key: &str,
+            ) -> AppResult<Option<(Vec<u8>, Option<StoredResponse>)>> {
+                $crate::reads::idempotent_response(self.conn(), tenant, scope, key).await
+            }
+        }
+    };
+}
+pub(crate) use impl_reads;
+
+impl SqlReader {
+    fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.conn
+    }
+}
+
+impl_reads!(SqlReader);
