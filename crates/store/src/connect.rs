@@ -5,6 +5,7 @@
 //! pool (WAL lets readers run beside the writer). PostgreSQL uses one pool for both.
 
 use crate::error::db;
+use crate::lite::LitePool;
 use crate::reads::SqlReader;
 use crate::writes::SqlTx;
 use async_trait::async_trait;
@@ -12,6 +13,7 @@ use patron_app::{AppError, AppResult, Reads, Store, Tx};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +47,8 @@ pub struct SqlStore {
     backend: Backend,
     read: AnyPool,
     write: AnyPool,
+    /// SQLite only: the inline read path.
+    lite: Option<Arc<LitePool>>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -74,6 +78,7 @@ impl SqlStore {
                     backend,
                     read: pool.clone(),
                     write: pool,
+                    lite: None,
                 }
             }
             Backend::Sqlite => {
@@ -86,14 +91,15 @@ impl SqlStore {
                     .execute(&write)
                     .await
                     .map_err(db)?;
-                let read = sqlite_pool(options.max_connections)
-                    .connect_with(connect)
-                    .await
-                    .map_err(db)?;
+                // Readiness pings and pool figures still use a small sqlx read pool; reads go
+                // through the inline path.
+                let read = sqlite_pool(1).connect_with(connect).await.map_err(db)?;
+                let lite = Some(LitePool::for_url(&options.url, options.max_connections)?);
                 Self {
                     backend,
                     read,
                     write,
+                    lite,
                 }
             }
         };
@@ -167,8 +173,10 @@ impl Store for SqlStore {
     }
 
     async fn reader(&self) -> AppResult<Box<dyn Reads>> {
-        let conn = self.read.acquire().await.map_err(db)?;
-        Ok(Box::new(SqlReader { conn }))
+        match &self.lite {
+            Some(lite) => Ok(Box::new(SqlReader::Lite(lite.get()?))),
+            None => Ok(Box::new(SqlReader::Pool(self.read.acquire().await.map_err(db)?))),
+        }
     }
 
     async fn begin(&self) -> AppResult<Box<dyn Tx>> {

@@ -4,7 +4,9 @@
 
 mod connect;
 mod error;
+mod lite;
 mod reads;
+mod row;
 mod rows;
 mod sql;
 mod writes;

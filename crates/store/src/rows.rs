@@ -1,6 +1,5 @@
 //! Row to record mapping. Columns are read by name so a reordered SELECT cannot mix them up.
 
-use crate::error::db;
 use patron_app::model::{
     ApiKey, AuditEntry, PlatformAdmin, Role, Session, SessionSubject, Tenant, User,
 };
@@ -9,31 +8,30 @@ use patron_domain::ids::{ApiKeyId, AuditId, PlatformAdminId, RoleId, TenantId, U
 use patron_domain::rbac::{BuiltinRole, Permission, PermissionSet};
 use patron_domain::tenant::TenantStatus;
 use patron_domain::user::{Locale, UserStatus};
-use sqlx::any::AnyRow;
-use sqlx::Row;
+use crate::row::Row;
 
 fn corrupt(what: &str, value: &str) -> AppError {
     AppError::Store(format!("stored {what} '{value}' is not valid"))
 }
 
-pub(crate) fn get_i64(row: &AnyRow, col: &str) -> AppResult<i64> {
-    row.try_get::<i64, _>(col).map_err(db)
+fn get_i64(row: &Row, col: &str) -> AppResult<i64> {
+    row.i64(col)
 }
 
-fn get_str(row: &AnyRow, col: &str) -> AppResult<String> {
-    row.try_get::<String, _>(col).map_err(db)
+fn get_str(row: &Row, col: &str) -> AppResult<String> {
+    row.text(col)
 }
 
-fn get_opt_str(row: &AnyRow, col: &str) -> AppResult<Option<String>> {
-    row.try_get::<Option<String>, _>(col).map_err(db)
+fn get_opt_str(row: &Row, col: &str) -> AppResult<Option<String>> {
+    row.opt_text(col)
 }
 
-fn get_opt_i64(row: &AnyRow, col: &str) -> AppResult<Option<i64>> {
-    row.try_get::<Option<i64>, _>(col).map_err(db)
+fn get_opt_i64(row: &Row, col: &str) -> AppResult<Option<i64>> {
+    row.opt_i64(col)
 }
 
-pub(crate) fn get_bytes(row: &AnyRow, col: &str) -> AppResult<Vec<u8>> {
-    row.try_get::<Vec<u8>, _>(col).map_err(db)
+fn get_bytes(row: &Row, col: &str) -> AppResult<Vec<u8>> {
+    row.bytes(col)
 }
 
 macro_rules! parse_id {
@@ -43,7 +41,7 @@ macro_rules! parse_id {
     }};
 }
 
-pub(crate) fn tenant(row: &AnyRow) -> AppResult<Tenant> {
+pub(crate) fn tenant(row: &Row) -> AppResult<Tenant> {
     let status = get_str(row, "status")?;
     Ok(Tenant {
         id: TenantId::new(get_i64(row, "id")?),
@@ -58,7 +56,7 @@ pub(crate) fn tenant(row: &AnyRow) -> AppResult<Tenant> {
 }
 
 /// A user without roles; the caller fills `role_ids` from `user_roles`.
-pub(crate) fn user(row: &AnyRow) -> AppResult<User> {
+pub(crate) fn user(row: &Row) -> AppResult<User> {
     let status = get_str(row, "status")?;
     let locale = get_str(row, "locale")?;
     Ok(User {
@@ -76,7 +74,7 @@ pub(crate) fn user(row: &AnyRow) -> AppResult<User> {
     })
 }
 
-pub(crate) fn role(row: &AnyRow) -> AppResult<Role> {
+pub(crate) fn role(row: &Row) -> AppResult<Role> {
     let builtin = match get_opt_str(row, "builtin")? {
         Some(b) => Some(BuiltinRole::parse(&b).ok_or_else(|| corrupt("builtin", &b))?),
         None => None,
@@ -107,7 +105,7 @@ pub(crate) fn permissions_text(set: PermissionSet) -> String {
     set.keys().join(",")
 }
 
-pub(crate) fn api_key(row: &AnyRow) -> AppResult<ApiKey> {
+pub(crate) fn api_key(row: &Row) -> AppResult<ApiKey> {
     Ok(ApiKey {
         tenant_id: TenantId::new(get_i64(row, "tenant_id")?),
         id: parse_id!(ApiKeyId, row, "id"),
@@ -119,7 +117,7 @@ pub(crate) fn api_key(row: &AnyRow) -> AppResult<ApiKey> {
     })
 }
 
-pub(crate) fn platform_admin(row: &AnyRow) -> AppResult<PlatformAdmin> {
+pub(crate) fn platform_admin(row: &Row) -> AppResult<PlatformAdmin> {
     Ok(PlatformAdmin {
         id: parse_id!(PlatformAdminId, row, "id"),
         login_name: get_str(row, "login_name")?,
@@ -128,7 +126,7 @@ pub(crate) fn platform_admin(row: &AnyRow) -> AppResult<PlatformAdmin> {
     })
 }
 
-pub(crate) fn session(row: &AnyRow) -> AppResult<Session> {
+pub(crate) fn session(row: &Row) -> AppResult<Session> {
     let subject = match (
         get_opt_i64(row, "tenant_id")?,
         get_opt_str(row, "user_id")?,
@@ -152,7 +150,7 @@ pub(crate) fn session(row: &AnyRow) -> AppResult<Session> {
     })
 }
 
-pub(crate) fn audit(row: &AnyRow) -> AppResult<AuditEntry> {
+pub(crate) fn audit(row: &Row) -> AppResult<AuditEntry> {
     let json = |col: &str| -> AppResult<Option<serde_json::Value>> {
         Ok(get_opt_str(row, col)?.and_then(|s| serde_json::from_str(&s).ok()))
     };

@@ -4,9 +4,11 @@
 use sqlx::any::AnyArguments;
 use sqlx::Arguments;
 
+#[derive(Debug, Clone)]
 pub(crate) enum Arg {
     Int(i64),
     Text(String),
+    Blob(Vec<u8>),
 }
 
 #[derive(Default)]
@@ -35,12 +37,17 @@ impl Sql {
         self
     }
 
+    pub fn arg_list(&self) -> &[Arg] {
+        &self.args
+    }
+
     pub fn args(&self) -> Result<AnyArguments<'_>, sqlx::Error> {
         let mut args = AnyArguments::default();
         for a in &self.args {
             match a {
                 Arg::Int(v) => args.add(*v),
                 Arg::Text(v) => args.add(v.as_str()),
+                Arg::Blob(v) => args.add(v.clone()),
             }
             .map_err(sqlx::Error::Encode)?;
         }

@@ -21,6 +21,11 @@ impl SqlTx {
     fn conn(&mut self) -> &mut AnyConnection {
         &mut self.tx
     }
+
+    /// Reads inside the transaction see its own uncommitted rows, so they use its connection.
+    fn read_conn(&mut self) -> AppResult<crate::reads::Conn<'_>> {
+        Ok(crate::reads::Conn::Sqlx(&mut self.tx))
+    }
 }
 
 impl_reads!(SqlTx);

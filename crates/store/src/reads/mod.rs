@@ -10,7 +10,6 @@ pub(crate) use records::*;
 pub(crate) use security::*;
 
 use crate::error::db;
-use crate::rows;
 use crate::sql::{contains_pattern, Arg, Sql};
 use async_trait::async_trait;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -22,27 +21,39 @@ use patron_app::model::{
 use patron_app::{AppError, AppResult, Reads};
 use patron_domain::ids::{ApiKeyId, PlatformAdminId, RoleId, TenantId, UserId};
 use patron_domain::login::Throttle;
-use sqlx::any::AnyRow;
 use sqlx::pool::PoolConnection;
+use crate::lite::{self, LiteConn};
+use crate::row::{self, Row};
 use sqlx::{Any, AnyConnection};
 
-/// Reads outside a transaction, on one pooled connection.
-pub(crate) struct SqlReader {
-    pub conn: PoolConnection<Any>,
+/// Reads outside a transaction: a pooled sqlx connection (PostgreSQL) or an inline SQLite
+/// connection (see `lite`).
+pub(crate) enum SqlReader {
+    Pool(PoolConnection<Any>),
+    Lite(LiteConn),
 }
 
-async fn optional(conn: &mut AnyConnection, sql: &Sql) -> AppResult<Option<AnyRow>> {
-    sqlx::query_with(&sql.text, sql.args().map_err(db)?)
-        .fetch_optional(conn)
-        .await
-        .map_err(db)
+/// The connection a read runs on.
+pub(crate) enum Conn<'a> {
+    Sqlx(&'a mut AnyConnection),
+    Lite(&'a mut rusqlite::Connection),
 }
 
-async fn all(conn: &mut AnyConnection, sql: &Sql) -> AppResult<Vec<AnyRow>> {
-    sqlx::query_with(&sql.text, sql.args().map_err(db)?)
-        .fetch_all(conn)
-        .await
-        .map_err(db)
+async fn all(conn: &mut Conn<'_>, sql: &Sql) -> AppResult<Vec<Row>> {
+    match conn {
+        Conn::Sqlx(c) => {
+            let found = sqlx::query_with(&sql.text, sql.args().map_err(db)?)
+                .fetch_all(&mut **c)
+                .await
+                .map_err(db)?;
+            found.iter().map(row::from_any).collect()
+        }
+        Conn::Lite(c) => lite::query(c, sql),
+    }
+}
+
+async fn optional(conn: &mut Conn<'_>, sql: &Sql) -> AppResult<Option<Row>> {
+    Ok(all(conn, sql).await?.into_iter().next())
 }
 
 /// What varies between the paged lists.
@@ -82,13 +93,7 @@ fn where_clause(sql: &mut Sql, spec: &ListSpec<'_>, q: &ListQuery, filters: Vec<
 fn clone_filters<'a>(filters: &[(&'a str, Arg)]) -> Vec<(&'a str, Arg)> {
     filters
         .iter()
-        .map(|(c, a)| {
-            let a = match a {
-                Arg::Int(v) => Arg::Int(*v),
-                Arg::Text(v) => Arg::Text(v.clone()),
-            };
-            (*c, a)
-        })
+        .map(|(c, a)| (*c, a.clone()))
         .collect()
 }
 
@@ -113,15 +118,15 @@ fn decode_cursor(cursor: &str) -> AppResult<String> {
 
 /// One page of rows and the total, for any list.
 async fn page_rows(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     spec: ListSpec<'_>,
     q: &ListQuery,
-) -> AppResult<(Vec<AnyRow>, bool, u64)> {
+) -> AppResult<(Vec<Row>, bool, u64)> {
     let mut count = Sql::new(&format!("SELECT COUNT(*) AS n FROM {}", spec.table));
     where_clause(&mut count, &spec, q, clone_filters(&spec.filters));
     let total = optional(conn, &count)
         .await?
-        .map(|r| rows::get_i64(&r, "n"))
+        .map(|r| r.i64("n"))
         .transpose()?
         .unwrap_or(0);
 
@@ -176,10 +181,10 @@ fn page<T>(items: Vec<T>, more: bool, total: u64, last_id: impl Fn(&T) -> String
     }
 }
 
-async fn count(conn: &mut AnyConnection, sql: &Sql) -> AppResult<u64> {
+async fn count(conn: &mut Conn<'_>, sql: &Sql) -> AppResult<u64> {
     let n = optional(conn, sql)
         .await?
-        .map(|r| rows::get_i64(&r, "n"))
+        .map(|r| r.i64("n"))
         .transpose()?
         .unwrap_or(0);
     Ok(u64::try_from(n).unwrap_or(0))
@@ -191,71 +196,71 @@ macro_rules! impl_reads {
         #[async_trait]
         impl Reads for $ty {
             async fn tenant(&mut self, id: TenantId) -> AppResult<Option<Tenant>> {
-                $crate::reads::tenant(self.conn(), id).await
+                $crate::reads::tenant(&mut self.read_conn()?, id).await
             }
             async fn tenant_by_code(&mut self, code: &str) -> AppResult<Option<Tenant>> {
-                $crate::reads::tenant_by_code(self.conn(), code).await
+                $crate::reads::tenant_by_code(&mut self.read_conn()?, code).await
             }
             async fn tenants(&mut self, q: &ListQuery) -> AppResult<Page<Tenant>> {
-                $crate::reads::tenants(self.conn(), q).await
+                $crate::reads::tenants(&mut self.read_conn()?, q).await
             }
             async fn user(&mut self, t: TenantId, id: UserId) -> AppResult<Option<User>> {
-                $crate::reads::user(self.conn(), t, id).await
+                $crate::reads::user(&mut self.read_conn()?, t, id).await
             }
             async fn user_credentials(
                 &mut self,
                 t: TenantId,
                 login_name: &str,
             ) -> AppResult<Option<UserCredentials>> {
-                $crate::reads::user_credentials(self.conn(), t, login_name).await
+                $crate::reads::user_credentials(&mut self.read_conn()?, t, login_name).await
             }
             async fn users(&mut self, t: TenantId, q: &ListQuery) -> AppResult<Page<User>> {
-                $crate::reads::users(self.conn(), t, q).await
+                $crate::reads::users(&mut self.read_conn()?, t, q).await
             }
             async fn role(&mut self, t: TenantId, id: RoleId) -> AppResult<Option<Role>> {
-                $crate::reads::role(self.conn(), t, id).await
+                $crate::reads::role(&mut self.read_conn()?, t, id).await
             }
             async fn role_by_key(&mut self, t: TenantId, key: &str) -> AppResult<Option<Role>> {
-                $crate::reads::role_by_key(self.conn(), t, key).await
+                $crate::reads::role_by_key(&mut self.read_conn()?, t, key).await
             }
             async fn roles(&mut self, t: TenantId, q: &ListQuery) -> AppResult<Page<Role>> {
-                $crate::reads::roles(self.conn(), t, q).await
+                $crate::reads::roles(&mut self.read_conn()?, t, q).await
             }
             async fn all_roles(&mut self, t: TenantId) -> AppResult<Vec<Role>> {
-                $crate::reads::all_roles(self.conn(), t).await
+                $crate::reads::all_roles(&mut self.read_conn()?, t).await
             }
             async fn active_users_with_role(&mut self, t: TenantId, id: RoleId) -> AppResult<u64> {
-                $crate::reads::active_users_with_role(self.conn(), t, id).await
+                $crate::reads::active_users_with_role(&mut self.read_conn()?, t, id).await
             }
             async fn role_usage(&mut self, t: TenantId, id: RoleId) -> AppResult<u64> {
-                $crate::reads::role_usage(self.conn(), t, id).await
+                $crate::reads::role_usage(&mut self.read_conn()?, t, id).await
             }
             async fn api_key(&mut self, t: TenantId, id: ApiKeyId) -> AppResult<Option<ApiKey>> {
-                $crate::reads::api_key(self.conn(), t, id).await
+                $crate::reads::api_key(&mut self.read_conn()?, t, id).await
             }
             async fn api_keys(&mut self, t: TenantId, q: &ListQuery) -> AppResult<Page<ApiKey>> {
-                $crate::reads::api_keys(self.conn(), t, q).await
+                $crate::reads::api_keys(&mut self.read_conn()?, t, q).await
             }
             async fn platform_admin(
                 &mut self,
                 id: PlatformAdminId,
             ) -> AppResult<Option<PlatformAdmin>> {
-                $crate::reads::platform_admin(self.conn(), id).await
+                $crate::reads::platform_admin(&mut self.read_conn()?, id).await
             }
             async fn platform_admin_by_login(
                 &mut self,
                 login_name: &str,
             ) -> AppResult<Option<PlatformAdmin>> {
-                $crate::reads::platform_admin_by_login(self.conn(), login_name).await
+                $crate::reads::platform_admin_by_login(&mut self.read_conn()?, login_name).await
             }
             async fn platform_admin_count(&mut self) -> AppResult<u64> {
-                $crate::reads::platform_admin_count(self.conn()).await
+                $crate::reads::platform_admin_count(&mut self.read_conn()?).await
             }
             async fn session(&mut self, token_hash: &[u8]) -> AppResult<Option<Session>> {
-                $crate::reads::session(self.conn(), token_hash).await
+                $crate::reads::session(&mut self.read_conn()?, token_hash).await
             }
             async fn throttle(&mut self, scope: i64, login_name: &str) -> AppResult<Throttle> {
-                $crate::reads::throttle(self.conn(), scope, login_name).await
+                $crate::reads::throttle(&mut self.read_conn()?, scope, login_name).await
             }
             async fn audit(
                 &mut self,
@@ -263,7 +268,7 @@ macro_rules! impl_reads {
                 f: &AuditFilter,
                 q: &ListQuery,
             ) -> AppResult<Page<AuditEntry>> {
-                $crate::reads::audit(self.conn(), t, f, q).await
+                $crate::reads::audit(&mut self.read_conn()?, t, f, q).await
             }
             async fn idempotent_response(
                 &mut self,
@@ -271,7 +276,7 @@ macro_rules! impl_reads {
                 scope: &str,
                 key: &str,
             ) -> AppResult<Option<(Vec<u8>, Option<StoredResponse>)>> {
-                $crate::reads::idempotent_response(self.conn(), tenant, scope, key).await
+                $crate::reads::idempotent_response(&mut self.read_conn()?, tenant, scope, key).await
             }
         }
     };
@@ -279,8 +284,11 @@ macro_rules! impl_reads {
 pub(crate) use impl_reads;
 
 impl SqlReader {
-    fn conn(&mut self) -> &mut AnyConnection {
-        &mut self.conn
+    fn read_conn(&mut self) -> AppResult<Conn<'_>> {
+        Ok(match self {
+            Self::Pool(c) => Conn::Sqlx(c),
+            Self::Lite(c) => Conn::Lite(c.conn()?),
+        })
     }
 }
 

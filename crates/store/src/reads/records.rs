@@ -1,15 +1,14 @@
 //! Reads of tenants, the audit log and idempotency records.
 
 use super::{optional, page, page_rows, ListSpec};
-use crate::error::db;
 use crate::rows;
 use crate::sql::{Arg, Sql};
 use patron_app::model::{AuditEntry, AuditFilter, ListQuery, Page, StoredResponse, Tenant};
 use patron_app::AppResult;
 use patron_domain::ids::TenantId;
-use sqlx::AnyConnection;
+use super::Conn;
 
-pub(crate) async fn tenant(conn: &mut AnyConnection, id: TenantId) -> AppResult<Option<Tenant>> {
+pub(crate) async fn tenant(conn: &mut Conn<'_>, id: TenantId) -> AppResult<Option<Tenant>> {
     let mut sql = Sql::new("SELECT * FROM tenants WHERE id = ");
     sql.bind(Arg::Int(id.get()));
     optional(conn, &sql)
@@ -20,7 +19,7 @@ pub(crate) async fn tenant(conn: &mut AnyConnection, id: TenantId) -> AppResult<
 }
 
 pub(crate) async fn tenant_by_code(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     code: &str,
 ) -> AppResult<Option<Tenant>> {
     let mut sql = Sql::new("SELECT * FROM tenants WHERE code = ");
@@ -32,7 +31,7 @@ pub(crate) async fn tenant_by_code(
         .transpose()
 }
 
-pub(crate) async fn tenants(conn: &mut AnyConnection, q: &ListQuery) -> AppResult<Page<Tenant>> {
+pub(crate) async fn tenants(conn: &mut Conn<'_>, q: &ListQuery) -> AppResult<Page<Tenant>> {
     let spec = ListSpec {
         table: "tenants",
         tenant: None,
@@ -50,7 +49,7 @@ pub(crate) async fn tenants(conn: &mut AnyConnection, q: &ListQuery) -> AppResul
 }
 
 pub(crate) async fn audit(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     t: Option<TenantId>,
     f: &AuditFilter,
     q: &ListQuery,
@@ -101,22 +100,22 @@ pub(crate) async fn audit(
 }
 
 pub(crate) async fn idempotent_response(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     tenant: i64,
     scope: &str,
     key: &str,
 ) -> AppResult<Option<(Vec<u8>, Option<StoredResponse>)>> {
-    let row = sqlx::query("SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE tenant_id = $1 AND scope = $2 AND idem_key = $3")
-        .bind(tenant)
-        .bind(scope)
-        .bind(key)
-        .fetch_optional(conn)
-        .await
-        .map_err(db)?;
+    let mut sql = Sql::new("SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE tenant_id = ");
+    sql.bind(Arg::Int(tenant))
+        .push(" AND scope = ")
+        .bind(Arg::Text(scope.to_string()))
+        .push(" AND idem_key = ")
+        .bind(Arg::Text(key.to_string()));
+    let row = optional(conn, &sql).await?;
     let Some(row) = row else { return Ok(None) };
-    let hash = rows::get_bytes(&row, "request_hash")?;
-    let status: Option<i64> = sqlx::Row::try_get(&row, "response_status").map_err(db)?;
-    let body: Option<String> = sqlx::Row::try_get(&row, "response_body").map_err(db)?;
+    let hash = row.bytes("request_hash")?;
+    let status: Option<i64> = row.opt_i64("response_status")?;
+    let body: Option<String> = row.opt_text("response_body")?;
     let response = match (status, body) {
         (Some(s), Some(body)) => Some(StoredResponse {
             status: u16::try_from(s).unwrap_or(500),

@@ -1,7 +1,6 @@
 //! Reads of users, roles, API keys, platform administrators, sessions and login throttles.
 
 use super::{all, count, optional, page, page_rows, ListSpec};
-use crate::error::db;
 use crate::rows;
 use crate::sql::{Arg, Sql};
 use patron_app::model::{
@@ -10,10 +9,10 @@ use patron_app::model::{
 use patron_app::AppResult;
 use patron_domain::ids::{ApiKeyId, PlatformAdminId, RoleId, TenantId, UserId};
 use patron_domain::login::Throttle;
-use sqlx::AnyConnection;
+use super::Conn;
 
 /// Fills `role_ids` of the given users with one query.
-async fn attach_roles(conn: &mut AnyConnection, t: TenantId, users: &mut [User]) -> AppResult<()> {
+async fn attach_roles(conn: &mut Conn<'_>, t: TenantId, users: &mut [User]) -> AppResult<()> {
     if users.is_empty() {
         return Ok(());
     }
@@ -27,8 +26,8 @@ async fn attach_roles(conn: &mut AnyConnection, t: TenantId, users: &mut [User])
     }
     sql.push(") ORDER BY role_id");
     for row in all(conn, &sql).await? {
-        let user_id: String = sqlx::Row::try_get(&row, "user_id").map_err(db)?;
-        let role_id: String = sqlx::Row::try_get(&row, "role_id").map_err(db)?;
+        let user_id: String = row.text("user_id")?;
+        let role_id: String = row.text("role_id")?;
         if let (Some(user), Some(role)) = (
             users.iter_mut().find(|u| u.id.to_string() == user_id),
             RoleId::parse(&role_id),
@@ -42,7 +41,7 @@ async fn attach_roles(conn: &mut AnyConnection, t: TenantId, users: &mut [User])
 /// One user with their roles, in one round trip: a user has a handful of roles, so repeating
 /// the user's columns on each row costs less than a second query.
 pub(crate) async fn user(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     t: TenantId,
     id: UserId,
 ) -> AppResult<Option<User>> {
@@ -61,7 +60,7 @@ pub(crate) async fn user(
     };
     let mut user = rows::user(first)?;
     for row in &found {
-        let role: Option<String> = sqlx::Row::try_get(row, "role_id").map_err(db)?;
+        let role: Option<String> = row.opt_text("role_id")?;
         if let Some(role) = role.as_deref().and_then(RoleId::parse) {
             user.role_ids.push(role);
         }
@@ -70,7 +69,7 @@ pub(crate) async fn user(
 }
 
 pub(crate) async fn user_credentials(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     t: TenantId,
     login_name: &str,
 ) -> AppResult<Option<UserCredentials>> {
@@ -81,7 +80,7 @@ pub(crate) async fn user_credentials(
     let Some(row) = optional(conn, &sql).await? else {
         return Ok(None);
     };
-    let password_hash: String = sqlx::Row::try_get(&row, "password_hash").map_err(db)?;
+    let password_hash: String = row.text("password_hash")?;
     let mut found = [rows::user(&row)?];
     attach_roles(conn, t, &mut found).await?;
     let [user] = found;
@@ -92,7 +91,7 @@ pub(crate) async fn user_credentials(
 }
 
 pub(crate) async fn users(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     t: TenantId,
     q: &ListQuery,
 ) -> AppResult<Page<User>> {
@@ -114,7 +113,7 @@ pub(crate) async fn users(
 }
 
 pub(crate) async fn role(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     t: TenantId,
     id: RoleId,
 ) -> AppResult<Option<Role>> {
@@ -130,7 +129,7 @@ pub(crate) async fn role(
 }
 
 pub(crate) async fn role_by_key(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     t: TenantId,
     key: &str,
 ) -> AppResult<Option<Role>> {
@@ -146,7 +145,7 @@ pub(crate) async fn role_by_key(
 }
 
 pub(crate) async fn roles(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     t: TenantId,
     q: &ListQuery,
 ) -> AppResult<Page<Role>> {
@@ -166,14 +165,14 @@ pub(crate) async fn roles(
     Ok(page(items, more, total, |r| r.id.to_string()))
 }
 
-pub(crate) async fn all_roles(conn: &mut AnyConnection, t: TenantId) -> AppResult<Vec<Role>> {
+pub(crate) async fn all_roles(conn: &mut Conn<'_>, t: TenantId) -> AppResult<Vec<Role>> {
     let mut sql = Sql::new("SELECT * FROM roles WHERE tenant_id = ");
     sql.bind(Arg::Int(t.get())).push(" ORDER BY id");
     all(conn, &sql).await?.iter().map(rows::role).collect()
 }
 
 pub(crate) async fn active_users_with_role(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     t: TenantId,
     id: RoleId,
 ) -> AppResult<u64> {
@@ -186,7 +185,7 @@ pub(crate) async fn active_users_with_role(
 }
 
 pub(crate) async fn role_usage(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     t: TenantId,
     id: RoleId,
 ) -> AppResult<u64> {
@@ -203,7 +202,7 @@ pub(crate) async fn role_usage(
 }
 
 pub(crate) async fn api_key(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     t: TenantId,
     id: ApiKeyId,
 ) -> AppResult<Option<ApiKey>> {
@@ -219,7 +218,7 @@ pub(crate) async fn api_key(
 }
 
 pub(crate) async fn api_keys(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     t: TenantId,
     q: &ListQuery,
 ) -> AppResult<Page<ApiKey>> {
@@ -240,7 +239,7 @@ pub(crate) async fn api_keys(
 }
 
 pub(crate) async fn platform_admin(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     id: PlatformAdminId,
 ) -> AppResult<Option<PlatformAdmin>> {
     let mut sql = Sql::new("SELECT * FROM platform_admins WHERE id = ");
@@ -253,7 +252,7 @@ pub(crate) async fn platform_admin(
 }
 
 pub(crate) async fn platform_admin_by_login(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     login_name: &str,
 ) -> AppResult<Option<PlatformAdmin>> {
     let mut sql = Sql::new("SELECT * FROM platform_admins WHERE login_name = ");
@@ -265,24 +264,22 @@ pub(crate) async fn platform_admin_by_login(
         .transpose()
 }
 
-pub(crate) async fn platform_admin_count(conn: &mut AnyConnection) -> AppResult<u64> {
+pub(crate) async fn platform_admin_count(conn: &mut Conn<'_>) -> AppResult<u64> {
     count(conn, &Sql::new("SELECT COUNT(*) AS n FROM platform_admins")).await
 }
 
 pub(crate) async fn session(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     token_hash: &[u8],
 ) -> AppResult<Option<Session>> {
-    let row = sqlx::query("SELECT * FROM sessions WHERE token_hash = $1")
-        .bind(token_hash.to_vec())
-        .fetch_optional(conn)
-        .await
-        .map_err(db)?;
+    let mut sql = Sql::new("SELECT * FROM sessions WHERE token_hash = ");
+    sql.bind(Arg::Blob(token_hash.to_vec()));
+    let row = optional(conn, &sql).await?;
     row.as_ref().map(rows::session).transpose()
 }
 
 pub(crate) async fn throttle(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     scope: i64,
     login_name: &str,
 ) -> AppResult<Throttle> {
@@ -293,8 +290,8 @@ pub(crate) async fn throttle(
     let Some(row) = optional(conn, &sql).await? else {
         return Ok(Throttle::default());
     };
-    let failures = rows::get_i64(&row, "failures")?;
-    let locked_until_ms: Option<i64> = sqlx::Row::try_get(&row, "locked_until_ms").map_err(db)?;
+    let failures = row.i64("failures")?;
+    let locked_until_ms: Option<i64> = row.opt_i64("locked_until_ms")?;
     Ok(Throttle {
         failures: u32::try_from(failures).unwrap_or(u32::MAX),
         locked_until_ms,

@@ -1,0 +1,110 @@
+//! The SQLite read path: queries run on the calling thread through rusqlite, from a small pool of
+//! read connections.
+//!
+//! sqlx runs every SQLite connection on its own worker thread, so each query costs two
+//! cross-thread hand-offs; measured, those hand-offs cost far more than SQLite's own work on a
+//! point read (docs/BENCHMARKS.md). Reads are short, indexed lookups, so running them inline is
+//! cheaper than any hand-off. Writes stay on sqlx's single writer connection, whose transaction
+//! the use cases hold across awaits.
+
+use crate::row::{Row, Value};
+use crate::sql::{Arg, Sql};
+use patron_app::{AppError, AppResult};
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OpenFlags};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Read connections to one SQLite file.
+pub(crate) struct LitePool {
+    path: String,
+    idle: Mutex<Vec<Connection>>,
+    max_idle: usize,
+}
+
+fn fail(e: rusqlite::Error) -> AppError {
+    AppError::Store(format!("sqlite: {e}"))
+}
+
+impl LitePool {
+    /// The pool for the file of a `sqlite://path?…` URL.
+    pub fn for_url(url: &str, max_idle: u32) -> AppResult<Arc<Self>> {
+        let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+        let path = rest.split('?').next().unwrap_or(rest).to_string();
+        if path.is_empty() || path.contains(":memory:") {
+            return Err(AppError::Store("the SQLite read path needs a database file".into()));
+        }
+        Ok(Arc::new(Self { path, idle: Mutex::new(Vec::new()), max_idle: max_idle.max(1) as usize }))
+    }
+
+    fn open(&self) -> AppResult<Connection> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(&self.path, flags).map_err(fail)?;
+        conn.busy_timeout(Duration::from_secs(10)).map_err(fail)?;
+        conn.set_prepared_statement_cache_capacity(64);
+        Ok(conn)
+    }
+
+    /// A connection, returned to the pool when the guard drops.
+    pub fn get(self: &Arc<Self>) -> AppResult<LiteConn> {
+        let idle = self.idle.lock().ok().and_then(|mut v| v.pop());
+        let conn = match idle {
+            Some(c) => c,
+            None => self.open()?,
+        };
+        Ok(LiteConn { conn: Some(conn), pool: Arc::clone(self) })
+    }
+}
+
+pub(crate) struct LiteConn {
+    conn: Option<Connection>,
+    pool: Arc<LitePool>,
+}
+
+impl LiteConn {
+    pub fn conn(&mut self) -> AppResult<&mut Connection> {
+        self.conn.as_mut().ok_or_else(|| AppError::Store("connection already returned".into()))
+    }
+}
+
+impl Drop for LiteConn {
+    fn drop(&mut self) {
+        if let (Some(conn), Ok(mut idle)) = (self.conn.take(), self.pool.idle.lock()) {
+            if idle.len() < self.pool.max_idle {
+                idle.push(conn);
+            }
+        }
+    }
+}
+
+/// Runs a query and returns all its rows.
+pub(crate) fn query(conn: &mut Connection, sql: &Sql) -> AppResult<Vec<Row>> {
+    let mut stmt = conn.prepare_cached(&sql.text).map_err(fail)?;
+    let params: Vec<rusqlite::types::Value> = sql
+        .arg_list()
+        .iter()
+        .map(|a| match a {
+            Arg::Int(v) => rusqlite::types::Value::Integer(*v),
+            Arg::Text(v) => rusqlite::types::Value::Text(v.clone()),
+            Arg::Blob(v) => rusqlite::types::Value::Blob(v.clone()),
+        })
+        .collect();
+    let names: Vec<String> = stmt.column_names().iter().map(|n| (*n).to_string()).collect();
+    let mut rows = stmt.query(rusqlite::params_from_iter(params)).map_err(fail)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next().map_err(fail)? {
+        let mut columns = Vec::with_capacity(names.len());
+        for (i, name) in names.iter().enumerate() {
+            let value = match r.get_ref(i).map_err(fail)? {
+                ValueRef::Null => Value::Null,
+                ValueRef::Integer(v) => Value::Int(v),
+                ValueRef::Real(v) => return Err(AppError::Store(format!("unexpected real {v} in {name}"))),
+                ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+                ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+            };
+            columns.push((name.clone(), value));
+        }
+        out.push(Row::new(columns));
+    }
+    Ok(out)
+}
