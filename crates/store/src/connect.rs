@@ -175,7 +175,9 @@ impl Store for SqlStore {
     async fn reader(&self) -> AppResult<Box<dyn Reads>> {
         match &self.lite {
             Some(lite) => Ok(Box::new(SqlReader::Lite(lite.get()?))),
-            None => Ok(Box::new(SqlReader::Pool(self.read.acquire().await.map_err(db)?))),
+            None => Ok(Box::new(SqlReader::Pool(
+                self.read.acquire().await.map_err(db)?,
+            ))),
         }
     }
 

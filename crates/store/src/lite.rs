@@ -29,16 +29,27 @@ fn fail(e: rusqlite::Error) -> AppError {
 impl LitePool {
     /// The pool for the file of a `sqlite://path?…` URL.
     pub fn for_url(url: &str, max_idle: u32) -> AppResult<Arc<Self>> {
-        let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+        let rest = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
         let path = rest.split('?').next().unwrap_or(rest).to_string();
         if path.is_empty() || path.contains(":memory:") {
-            return Err(AppError::Store("the SQLite read path needs a database file".into()));
+            return Err(AppError::Store(
+                "the SQLite read path needs a database file".into(),
+            ));
         }
-        Ok(Arc::new(Self { path, idle: Mutex::new(Vec::new()), max_idle: max_idle.max(1) as usize }))
+        Ok(Arc::new(Self {
+            path,
+            idle: Mutex::new(Vec::new()),
+            max_idle: max_idle.max(1) as usize,
+        }))
     }
 
     fn open(&self) -> AppResult<Connection> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
         let conn = Connection::open_with_flags(&self.path, flags).map_err(fail)?;
         conn.busy_timeout(Duration::from_secs(10)).map_err(fail)?;
         conn.set_prepared_statement_cache_capacity(64);
@@ -52,7 +63,10 @@ impl LitePool {
             Some(c) => c,
             None => self.open()?,
         };
-        Ok(LiteConn { conn: Some(conn), pool: Arc::clone(self) })
+        Ok(LiteConn {
+            conn: Some(conn),
+            pool: Arc::clone(self),
+        })
     }
 }
 
@@ -63,7 +77,9 @@ pub(crate) struct LiteConn {
 
 impl LiteConn {
     pub fn conn(&mut self) -> AppResult<&mut Connection> {
-        self.conn.as_mut().ok_or_else(|| AppError::Store("connection already returned".into()))
+        self.conn
+            .as_mut()
+            .ok_or_else(|| AppError::Store("connection already returned".into()))
     }
 }
 
@@ -89,22 +105,30 @@ pub(crate) fn query(conn: &mut Connection, sql: &Sql) -> AppResult<Vec<Row>> {
             Arg::Blob(v) => rusqlite::types::Value::Blob(v.clone()),
         })
         .collect();
-    let names: Vec<String> = stmt.column_names().iter().map(|n| (*n).to_string()).collect();
-    let mut rows = stmt.query(rusqlite::params_from_iter(params)).map_err(fail)?;
+    let names: Arc<[String]> = stmt
+        .column_names()
+        .iter()
+        .map(|n| (*n).to_string())
+        .collect();
+    let mut rows = stmt
+        .query(rusqlite::params_from_iter(params))
+        .map_err(fail)?;
     let mut out = Vec::new();
     while let Some(r) = rows.next().map_err(fail)? {
-        let mut columns = Vec::with_capacity(names.len());
+        let mut values = Vec::with_capacity(names.len());
         for (i, name) in names.iter().enumerate() {
             let value = match r.get_ref(i).map_err(fail)? {
                 ValueRef::Null => Value::Null,
                 ValueRef::Integer(v) => Value::Int(v),
-                ValueRef::Real(v) => return Err(AppError::Store(format!("unexpected real {v} in {name}"))),
+                ValueRef::Real(v) => {
+                    return Err(AppError::Store(format!("unexpected real {v} in {name}")))
+                }
                 ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
                 ValueRef::Blob(b) => Value::Blob(b.to_vec()),
             };
-            columns.push((name.clone(), value));
+            values.push(value);
         }
-        out.push(Row::new(columns));
+        out.push(Row::new(Arc::clone(&names), values));
     }
     Ok(out)
 }

@@ -6,6 +6,7 @@ use crate::error::db;
 use patron_app::{AppError, AppResult};
 use sqlx::any::{AnyRow, AnyTypeInfoKind};
 use sqlx::{Column, Row as _, TypeInfo as _, ValueRef as _};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Value {
@@ -15,22 +16,24 @@ pub(crate) enum Value {
     Blob(Vec<u8>),
 }
 
+/// Column names are shared by all rows of one result, so a row only allocates its values.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Row {
-    columns: Vec<(String, Value)>,
+    names: Arc<[String]>,
+    values: Vec<Value>,
 }
 
 impl Row {
-    pub fn new(columns: Vec<(String, Value)>) -> Self {
-        Self { columns }
+    pub fn new(names: Arc<[String]>, values: Vec<Value>) -> Self {
+        Self { names, values }
     }
 
     /// The value of a column by name; a missing column is a programming error reported as such.
     pub fn value(&self, col: &str) -> AppResult<&Value> {
-        self.columns
+        self.names
             .iter()
-            .find(|(name, _)| name == col)
-            .map(|(_, v)| v)
+            .position(|name| name == col)
+            .and_then(|i| self.values.get(i))
             .ok_or_else(|| AppError::Store(format!("no column {col} in the result")))
     }
 
@@ -38,7 +41,9 @@ impl Row {
         match self.value(col)? {
             Value::Null => Ok(None),
             Value::Int(v) => Ok(Some(*v)),
-            other => Err(AppError::Store(format!("column {col} is not an integer: {other:?}"))),
+            other => Err(AppError::Store(format!(
+                "column {col} is not an integer: {other:?}"
+            ))),
         }
     }
 
@@ -46,45 +51,58 @@ impl Row {
         match self.value(col)? {
             Value::Null => Ok(None),
             Value::Text(v) => Ok(Some(v.clone())),
-            other => Err(AppError::Store(format!("column {col} is not text: {other:?}"))),
+            other => Err(AppError::Store(format!(
+                "column {col} is not text: {other:?}"
+            ))),
         }
     }
 
     pub fn bytes(&self, col: &str) -> AppResult<Vec<u8>> {
         match self.value(col)? {
             Value::Blob(v) => Ok(v.clone()),
-            other => Err(AppError::Store(format!("column {col} is not bytes: {other:?}"))),
+            other => Err(AppError::Store(format!(
+                "column {col} is not bytes: {other:?}"
+            ))),
         }
     }
 
     pub fn i64(&self, col: &str) -> AppResult<i64> {
-        self.opt_i64(col)?.ok_or_else(|| AppError::Store(format!("column {col} is null")))
+        self.opt_i64(col)?
+            .ok_or_else(|| AppError::Store(format!("column {col} is null")))
     }
 
     pub fn text(&self, col: &str) -> AppResult<String> {
-        self.opt_text(col)?.ok_or_else(|| AppError::Store(format!("column {col} is null")))
+        self.opt_text(col)?
+            .ok_or_else(|| AppError::Store(format!("column {col} is null")))
     }
 }
 
 /// Converts a sqlx row by the kind of each value.
 pub(crate) fn from_any(row: &AnyRow) -> AppResult<Row> {
-    let mut columns = Vec::with_capacity(row.columns().len());
-    for (i, column) in row.columns().iter().enumerate() {
+    let names: Arc<[String]> = row.columns().iter().map(|c| c.name().to_string()).collect();
+    let mut values = Vec::with_capacity(names.len());
+    for i in 0..names.len() {
         let raw = row.try_get_raw(i).map_err(db)?;
         let value = if raw.is_null() {
             Value::Null
         } else {
             match raw.type_info().kind() {
                 AnyTypeInfoKind::Null => Value::Null,
-                AnyTypeInfoKind::Bool | AnyTypeInfoKind::SmallInt | AnyTypeInfoKind::Integer | AnyTypeInfoKind::BigInt => {
-                    Value::Int(row.try_get::<i64, _>(i).map_err(db)?)
-                }
+                AnyTypeInfoKind::Bool
+                | AnyTypeInfoKind::SmallInt
+                | AnyTypeInfoKind::Integer
+                | AnyTypeInfoKind::BigInt => Value::Int(row.try_get::<i64, _>(i).map_err(db)?),
                 AnyTypeInfoKind::Text => Value::Text(row.try_get::<String, _>(i).map_err(db)?),
                 AnyTypeInfoKind::Blob => Value::Blob(row.try_get::<Vec<u8>, _>(i).map_err(db)?),
-                other => return Err(AppError::Store(format!("unexpected column type {other:?} ({})", raw.type_info().name()))),
+                other => {
+                    return Err(AppError::Store(format!(
+                        "unexpected column type {other:?} ({})",
+                        raw.type_info().name()
+                    )))
+                }
             }
         };
-        columns.push((column.name().to_string(), value));
+        values.push(value);
     }
-    Ok(Row::new(columns))
+    Ok(Row::new(names, values))
 }

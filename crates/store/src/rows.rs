@@ -1,5 +1,6 @@
 //! Row to record mapping. Columns are read by name so a reordered SELECT cannot mix them up.
 
+use crate::row::Row;
 use patron_app::model::{
     ApiKey, AuditEntry, PlatformAdmin, Role, Session, SessionSubject, Tenant, User,
 };
@@ -8,7 +9,6 @@ use patron_domain::ids::{ApiKeyId, AuditId, PlatformAdminId, RoleId, TenantId, U
 use patron_domain::rbac::{BuiltinRole, Permission, PermissionSet};
 use patron_domain::tenant::TenantStatus;
 use patron_domain::user::{Locale, UserStatus};
-use crate::row::Row;
 
 fn corrupt(what: &str, value: &str) -> AppError {
     AppError::Store(format!("stored {what} '{value}' is not valid"))

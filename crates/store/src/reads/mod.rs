@@ -10,6 +10,8 @@ pub(crate) use records::*;
 pub(crate) use security::*;
 
 use crate::error::db;
+use crate::lite::{self, LiteConn};
+use crate::row::{self, Row};
 use crate::sql::{contains_pattern, Arg, Sql};
 use async_trait::async_trait;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -22,8 +24,6 @@ use patron_app::{AppError, AppResult, Reads};
 use patron_domain::ids::{ApiKeyId, PlatformAdminId, RoleId, TenantId, UserId};
 use patron_domain::login::Throttle;
 use sqlx::pool::PoolConnection;
-use crate::lite::{self, LiteConn};
-use crate::row::{self, Row};
 use sqlx::{Any, AnyConnection};
 
 /// Reads outside a transaction: a pooled sqlx connection (PostgreSQL) or an inline SQLite
@@ -91,10 +91,7 @@ fn where_clause(sql: &mut Sql, spec: &ListSpec<'_>, q: &ListQuery, filters: Vec<
 }
 
 fn clone_filters<'a>(filters: &[(&'a str, Arg)]) -> Vec<(&'a str, Arg)> {
-    filters
-        .iter()
-        .map(|(c, a)| (*c, a.clone()))
-        .collect()
+    filters.iter().map(|(c, a)| (*c, a.clone())).collect()
 }
 
 pub(crate) fn encode_cursor(id: &str) -> String {

@@ -1,12 +1,12 @@
 //! Reads of tenants, the audit log and idempotency records.
 
+use super::Conn;
 use super::{optional, page, page_rows, ListSpec};
 use crate::rows;
 use crate::sql::{Arg, Sql};
 use patron_app::model::{AuditEntry, AuditFilter, ListQuery, Page, StoredResponse, Tenant};
 use patron_app::AppResult;
 use patron_domain::ids::TenantId;
-use super::Conn;
 
 pub(crate) async fn tenant(conn: &mut Conn<'_>, id: TenantId) -> AppResult<Option<Tenant>> {
     let mut sql = Sql::new("SELECT * FROM tenants WHERE id = ");
@@ -18,10 +18,7 @@ pub(crate) async fn tenant(conn: &mut Conn<'_>, id: TenantId) -> AppResult<Optio
         .transpose()
 }
 
-pub(crate) async fn tenant_by_code(
-    conn: &mut Conn<'_>,
-    code: &str,
-) -> AppResult<Option<Tenant>> {
+pub(crate) async fn tenant_by_code(conn: &mut Conn<'_>, code: &str) -> AppResult<Option<Tenant>> {
     let mut sql = Sql::new("SELECT * FROM tenants WHERE code = ");
     sql.bind(Arg::Text(code.to_string()));
     optional(conn, &sql)

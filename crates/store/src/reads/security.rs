@@ -1,5 +1,6 @@
 //! Reads of users, roles, API keys, platform administrators, sessions and login throttles.
 
+use super::Conn;
 use super::{all, count, optional, page, page_rows, ListSpec};
 use crate::rows;
 use crate::sql::{Arg, Sql};
@@ -9,7 +10,6 @@ use patron_app::model::{
 use patron_app::AppResult;
 use patron_domain::ids::{ApiKeyId, PlatformAdminId, RoleId, TenantId, UserId};
 use patron_domain::login::Throttle;
-use super::Conn;
 
 /// Fills `role_ids` of the given users with one query.
 async fn attach_roles(conn: &mut Conn<'_>, t: TenantId, users: &mut [User]) -> AppResult<()> {
@@ -40,11 +40,7 @@ async fn attach_roles(conn: &mut Conn<'_>, t: TenantId, users: &mut [User]) -> A
 
 /// One user with their roles, in one round trip: a user has a handful of roles, so repeating
 /// the user's columns on each row costs less than a second query.
-pub(crate) async fn user(
-    conn: &mut Conn<'_>,
-    t: TenantId,
-    id: UserId,
-) -> AppResult<Option<User>> {
+pub(crate) async fn user(conn: &mut Conn<'_>, t: TenantId, id: UserId) -> AppResult<Option<User>> {
     let mut sql = Sql::new(
         "SELECT u.*, ur.role_id AS role_id FROM users u \
          LEFT JOIN user_roles ur ON ur.tenant_id = u.tenant_id AND ur.user_id = u.id \
@@ -112,11 +108,7 @@ pub(crate) async fn users(
     Ok(page(items, more, total, |u| u.id.to_string()))
 }
 
-pub(crate) async fn role(
-    conn: &mut Conn<'_>,
-    t: TenantId,
-    id: RoleId,
-) -> AppResult<Option<Role>> {
+pub(crate) async fn role(conn: &mut Conn<'_>, t: TenantId, id: RoleId) -> AppResult<Option<Role>> {
     let mut sql = Sql::new("SELECT * FROM roles WHERE tenant_id = ");
     sql.bind(Arg::Int(t.get()))
         .push(" AND id = ")
@@ -184,11 +176,7 @@ pub(crate) async fn active_users_with_role(
     count(conn, &sql).await
 }
 
-pub(crate) async fn role_usage(
-    conn: &mut Conn<'_>,
-    t: TenantId,
-    id: RoleId,
-) -> AppResult<u64> {
+pub(crate) async fn role_usage(conn: &mut Conn<'_>, t: TenantId, id: RoleId) -> AppResult<u64> {
     let mut sql = Sql::new("SELECT (SELECT COUNT(*) FROM user_roles WHERE tenant_id = ");
     sql.bind(Arg::Int(t.get()))
         .push(" AND role_id = ")
@@ -268,10 +256,7 @@ pub(crate) async fn platform_admin_count(conn: &mut Conn<'_>) -> AppResult<u64> 
     count(conn, &Sql::new("SELECT COUNT(*) AS n FROM platform_admins")).await
 }
 
-pub(crate) async fn session(
-    conn: &mut Conn<'_>,
-    token_hash: &[u8],
-) -> AppResult<Option<Session>> {
+pub(crate) async fn session(conn: &mut Conn<'_>, token_hash: &[u8]) -> AppResult<Option<Session>> {
     let mut sql = Sql::new("SELECT * FROM sessions WHERE token_hash = ");
     sql.bind(Arg::Blob(token_hash.to_vec()));
     let row = optional(conn, &sql).await?;
