@@ -64,7 +64,7 @@ pub async fn login(
         return Err(AppError::LoginLocked { until_ms });
     }
     let found = match &tenant {
-        Some(Some(t)) => find_user(&mut *reader, t.id, t.status, &login_name, now_ms).await?,
+        Some(Some(t)) => find_user(&mut *reader, t.id, t.status, &login_name).await?,
         _ => reader
             .platform_admin_by_login(&login_name)
             .await?
@@ -172,7 +172,6 @@ async fn find_user(
     t: patron_domain::ids::TenantId,
     status: TenantStatus,
     login_name: &str,
-    _now_ms: i64,
 ) -> AppResult<Option<(String, Principal)>> {
     if status != TenantStatus::Active {
         return Ok(None);

@@ -65,8 +65,6 @@ both_databases! {
         let platform = admin.post("/api/v1/roles", &json!({"key": "x", "name": "x", "permissions": ["tenants:create"]})).await;
         assert_eq!((platform.status, platform.code()), (422, "permission_not_assignable"));
 
-        let key = app.key_with(&admin, &[]).await;
-        let _ = key;
         let auditor_user = admin.post("/api/v1/users", &json!({"login_name": "aud", "display_name": "Aud", "password": "auditor-pass-1", "role_ids": [id]})).await;
         assert_eq!(auditor_user.status, 201);
         let mut aud = app.anonymous();

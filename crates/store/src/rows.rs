@@ -14,68 +14,48 @@ fn corrupt(what: &str, value: &str) -> AppError {
     AppError::Store(format!("stored {what} '{value}' is not valid"))
 }
 
-fn get_i64(row: &Row, col: &str) -> AppResult<i64> {
-    row.i64(col)
-}
-
-fn get_str(row: &Row, col: &str) -> AppResult<String> {
-    row.text(col)
-}
-
-fn get_opt_str(row: &Row, col: &str) -> AppResult<Option<String>> {
-    row.opt_text(col)
-}
-
-fn get_opt_i64(row: &Row, col: &str) -> AppResult<Option<i64>> {
-    row.opt_i64(col)
-}
-
-fn get_bytes(row: &Row, col: &str) -> AppResult<Vec<u8>> {
-    row.bytes(col)
-}
-
 macro_rules! parse_id {
     ($ty:ty, $row:expr, $col:expr) => {{
-        let raw = get_str($row, $col)?;
+        let raw = $row.text($col)?;
         <$ty>::parse(&raw).ok_or_else(|| corrupt($col, &raw))?
     }};
 }
 
 pub(crate) fn tenant(row: &Row) -> AppResult<Tenant> {
-    let status = get_str(row, "status")?;
+    let status = row.text("status")?;
     Ok(Tenant {
-        id: TenantId::new(get_i64(row, "id")?),
-        code: get_str(row, "code")?,
-        name: get_str(row, "name")?,
-        time_zone: get_str(row, "time_zone")?,
-        currency: get_str(row, "currency")?,
+        id: TenantId::new(row.i64("id")?),
+        code: row.text("code")?,
+        name: row.text("name")?,
+        time_zone: row.text("time_zone")?,
+        currency: row.text("currency")?,
         status: TenantStatus::parse(&status).map_err(|_| corrupt("status", &status))?,
-        created_at_ms: get_i64(row, "created_at_ms")?,
-        updated_at_ms: get_i64(row, "updated_at_ms")?,
+        created_at_ms: row.i64("created_at_ms")?,
+        updated_at_ms: row.i64("updated_at_ms")?,
     })
 }
 
 /// A user without roles; the caller fills `role_ids` from `user_roles`.
 pub(crate) fn user(row: &Row) -> AppResult<User> {
-    let status = get_str(row, "status")?;
-    let locale = get_str(row, "locale")?;
+    let status = row.text("status")?;
+    let locale = row.text("locale")?;
     Ok(User {
-        tenant_id: TenantId::new(get_i64(row, "tenant_id")?),
+        tenant_id: TenantId::new(row.i64("tenant_id")?),
         id: parse_id!(UserId, row, "id"),
-        login_name: get_str(row, "login_name")?,
-        display_name: get_str(row, "display_name")?,
-        email: get_opt_str(row, "email")?,
+        login_name: row.text("login_name")?,
+        display_name: row.text("display_name")?,
+        email: row.opt_text("email")?,
         locale: Locale::parse(&locale).map_err(|_| corrupt("locale", &locale))?,
         status: UserStatus::parse(&status).map_err(|_| corrupt("status", &status))?,
         role_ids: Vec::new(),
-        created_at_ms: get_i64(row, "created_at_ms")?,
-        updated_at_ms: get_i64(row, "updated_at_ms")?,
-        last_login_at_ms: get_opt_i64(row, "last_login_at_ms")?,
+        created_at_ms: row.i64("created_at_ms")?,
+        updated_at_ms: row.i64("updated_at_ms")?,
+        last_login_at_ms: row.opt_i64("last_login_at_ms")?,
     })
 }
 
 pub(crate) fn role(row: &Row) -> AppResult<Role> {
-    let builtin = match get_opt_str(row, "builtin")? {
+    let builtin = match row.opt_text("builtin")? {
         Some(b) => Some(BuiltinRole::parse(&b).ok_or_else(|| corrupt("builtin", &b))?),
         None => None,
     };
@@ -83,21 +63,21 @@ pub(crate) fn role(row: &Row) -> AppResult<Role> {
         Some(b) => b.permissions(),
         // A key that a later version dropped is ignored rather than failing the read.
         None => PermissionSet::of(
-            get_str(row, "permissions")?
+            row.text("permissions")?
                 .split(',')
                 .filter_map(Permission::parse),
         ),
     };
     Ok(Role {
-        tenant_id: TenantId::new(get_i64(row, "tenant_id")?),
+        tenant_id: TenantId::new(row.i64("tenant_id")?),
         id: parse_id!(RoleId, row, "id"),
-        key: get_str(row, "role_key")?,
-        name: get_str(row, "name")?,
-        description: get_str(row, "description")?,
+        key: row.text("role_key")?,
+        name: row.text("name")?,
+        description: row.text("description")?,
         builtin,
         permissions,
-        created_at_ms: get_i64(row, "created_at_ms")?,
-        updated_at_ms: get_i64(row, "updated_at_ms")?,
+        created_at_ms: row.i64("created_at_ms")?,
+        updated_at_ms: row.i64("updated_at_ms")?,
     })
 }
 
@@ -107,30 +87,30 @@ pub(crate) fn permissions_text(set: PermissionSet) -> String {
 
 pub(crate) fn api_key(row: &Row) -> AppResult<ApiKey> {
     Ok(ApiKey {
-        tenant_id: TenantId::new(get_i64(row, "tenant_id")?),
+        tenant_id: TenantId::new(row.i64("tenant_id")?),
         id: parse_id!(ApiKeyId, row, "id"),
-        name: get_str(row, "name")?,
+        name: row.text("name")?,
         role_id: parse_id!(RoleId, row, "role_id"),
-        secret_hash: get_bytes(row, "secret_hash")?,
-        created_at_ms: get_i64(row, "created_at_ms")?,
-        revoked_at_ms: get_opt_i64(row, "revoked_at_ms")?,
+        secret_hash: row.bytes("secret_hash")?,
+        created_at_ms: row.i64("created_at_ms")?,
+        revoked_at_ms: row.opt_i64("revoked_at_ms")?,
     })
 }
 
 pub(crate) fn platform_admin(row: &Row) -> AppResult<PlatformAdmin> {
     Ok(PlatformAdmin {
         id: parse_id!(PlatformAdminId, row, "id"),
-        login_name: get_str(row, "login_name")?,
-        password_hash: get_str(row, "password_hash")?,
-        created_at_ms: get_i64(row, "created_at_ms")?,
+        login_name: row.text("login_name")?,
+        password_hash: row.text("password_hash")?,
+        created_at_ms: row.i64("created_at_ms")?,
     })
 }
 
 pub(crate) fn session(row: &Row) -> AppResult<Session> {
     let subject = match (
-        get_opt_i64(row, "tenant_id")?,
-        get_opt_str(row, "user_id")?,
-        get_opt_str(row, "platform_admin_id")?,
+        row.opt_i64("tenant_id")?,
+        row.opt_text("user_id")?,
+        row.opt_text("platform_admin_id")?,
     ) {
         (Some(t), Some(u), _) => SessionSubject::User {
             tenant: TenantId::new(t),
@@ -142,32 +122,34 @@ pub(crate) fn session(row: &Row) -> AppResult<Session> {
         _ => return Err(AppError::Store("session without subject".into())),
     };
     Ok(Session {
-        token_hash: get_bytes(row, "token_hash")?,
+        token_hash: row.bytes("token_hash")?,
         subject,
-        csrf_token: get_str(row, "csrf_token")?,
-        created_at_ms: get_i64(row, "created_at_ms")?,
-        seen_at_ms: get_i64(row, "seen_at_ms")?,
+        csrf_token: row.text("csrf_token")?,
+        created_at_ms: row.i64("created_at_ms")?,
+        seen_at_ms: row.i64("seen_at_ms")?,
     })
 }
 
 pub(crate) fn audit(row: &Row) -> AppResult<AuditEntry> {
     let json = |col: &str| -> AppResult<Option<serde_json::Value>> {
-        Ok(get_opt_str(row, col)?.and_then(|s| serde_json::from_str(&s).ok()))
+        Ok(row
+            .opt_text(col)?
+            .and_then(|s| serde_json::from_str(&s).ok()))
     };
-    let tenant = get_i64(row, "tenant_id")?;
+    let tenant = row.i64("tenant_id")?;
     Ok(AuditEntry {
         tenant_id: (tenant != 0).then(|| TenantId::new(tenant)),
         id: parse_id!(AuditId, row, "id"),
-        at_ms: get_i64(row, "at_ms")?,
-        actor_kind: get_str(row, "actor_kind")?,
-        actor_id: get_opt_str(row, "actor_id")?,
-        actor_name: get_str(row, "actor_name")?,
-        action: get_str(row, "action")?,
-        object_type: get_str(row, "object_type")?,
-        object_id: get_str(row, "object_id")?,
+        at_ms: row.i64("at_ms")?,
+        actor_kind: row.text("actor_kind")?,
+        actor_id: row.opt_text("actor_id")?,
+        actor_name: row.text("actor_name")?,
+        action: row.text("action")?,
+        object_type: row.text("object_type")?,
+        object_id: row.text("object_id")?,
         before: json("before_json")?,
         after: json("after_json")?,
-        ip: get_opt_str(row, "ip")?,
-        request_id: get_opt_str(row, "request_id")?,
+        ip: row.opt_text("ip")?,
+        request_id: row.opt_text("request_id")?,
     })
 }

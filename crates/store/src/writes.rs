@@ -30,10 +30,6 @@ impl SqlTx {
 
 impl_reads!(SqlTx);
 
-fn opt_text(v: &Option<String>) -> Option<String> {
-    v.clone()
-}
-
 #[async_trait]
 impl Tx for SqlTx {
     async fn commit(self: Box<Self>) -> AppResult<()> {
@@ -82,7 +78,7 @@ impl Tx for SqlTx {
         .bind(u.id.to_string())
         .bind(&u.login_name)
         .bind(&u.display_name)
-        .bind(opt_text(&u.email))
+        .bind(u.email.clone())
         .bind(u.locale.tag())
         .bind(u.status.as_str())
         .bind(password_hash)
@@ -102,7 +98,7 @@ impl Tx for SqlTx {
              WHERE tenant_id = $6 AND id = $7",
         )
         .bind(&u.display_name)
-        .bind(opt_text(&u.email))
+        .bind(u.email.clone())
         .bind(u.locale.tag())
         .bind(u.status.as_str())
         .bind(u.updated_at_ms)

@@ -56,6 +56,22 @@ async fn optional(conn: &mut Conn<'_>, sql: &Sql) -> AppResult<Option<Row>> {
     Ok(all(conn, sql).await?.into_iter().next())
 }
 
+/// The row of `table` in tenant `t` whose `column` equals `value`, as a record.
+async fn one_in_tenant<T>(
+    conn: &mut Conn<'_>,
+    table: &str,
+    t: TenantId,
+    column: &str,
+    value: Arg,
+    map: fn(&Row) -> AppResult<T>,
+) -> AppResult<Option<T>> {
+    let mut sql = Sql::new(&format!("SELECT * FROM {table} WHERE tenant_id = "));
+    sql.bind(Arg::Int(t.get()))
+        .push(&format!(" AND {column} = "))
+        .bind(value);
+    optional(conn, &sql).await?.as_ref().map(map).transpose()
+}
+
 /// What varies between the paged lists.
 struct ListSpec<'a> {
     table: &'a str,

@@ -1,7 +1,7 @@
 //! Reads of users, roles, API keys, platform administrators, sessions and login throttles.
 
 use super::Conn;
-use super::{all, count, optional, page, page_rows, ListSpec};
+use super::{all, count, one_in_tenant, optional, page, page_rows, ListSpec};
 use crate::rows;
 use crate::sql::{Arg, Sql};
 use patron_app::model::{
@@ -109,15 +109,15 @@ pub(crate) async fn users(
 }
 
 pub(crate) async fn role(conn: &mut Conn<'_>, t: TenantId, id: RoleId) -> AppResult<Option<Role>> {
-    let mut sql = Sql::new("SELECT * FROM roles WHERE tenant_id = ");
-    sql.bind(Arg::Int(t.get()))
-        .push(" AND id = ")
-        .bind(Arg::Text(id.to_string()));
-    optional(conn, &sql)
-        .await?
-        .as_ref()
-        .map(rows::role)
-        .transpose()
+    one_in_tenant(
+        conn,
+        "roles",
+        t,
+        "id",
+        Arg::Text(id.to_string()),
+        rows::role,
+    )
+    .await
 }
 
 pub(crate) async fn role_by_key(
@@ -125,15 +125,15 @@ pub(crate) async fn role_by_key(
     t: TenantId,
     key: &str,
 ) -> AppResult<Option<Role>> {
-    let mut sql = Sql::new("SELECT * FROM roles WHERE tenant_id = ");
-    sql.bind(Arg::Int(t.get()))
-        .push(" AND role_key = ")
-        .bind(Arg::Text(key.to_string()));
-    optional(conn, &sql)
-        .await?
-        .as_ref()
-        .map(rows::role)
-        .transpose()
+    one_in_tenant(
+        conn,
+        "roles",
+        t,
+        "role_key",
+        Arg::Text(key.to_string()),
+        rows::role,
+    )
+    .await
 }
 
 pub(crate) async fn roles(
@@ -194,15 +194,15 @@ pub(crate) async fn api_key(
     t: TenantId,
     id: ApiKeyId,
 ) -> AppResult<Option<ApiKey>> {
-    let mut sql = Sql::new("SELECT * FROM api_keys WHERE tenant_id = ");
-    sql.bind(Arg::Int(t.get()))
-        .push(" AND id = ")
-        .bind(Arg::Text(id.to_string()));
-    optional(conn, &sql)
-        .await?
-        .as_ref()
-        .map(rows::api_key)
-        .transpose()
+    one_in_tenant(
+        conn,
+        "api_keys",
+        t,
+        "id",
+        Arg::Text(id.to_string()),
+        rows::api_key,
+    )
+    .await
 }
 
 pub(crate) async fn api_keys(
