@@ -109,6 +109,10 @@ pub async fn seed_demo(store: &dyn Store, now_ms: i64) -> AppResult<Demo> {
     let mut tx = store.begin().await?;
     users::create(&mut *tx, &ctx, operator).await?;
     tx.commit().await?;
+    // Configuration and master data first: members refer to both.
+    crate::loyalty::seed_demo(store, &ctx).await?;
+    crate::master_data::seed_demo(store, &ctx).await?;
+    crate::members::seed_demo(store, &ctx).await?;
     Ok(Demo {
         created: true,
         ..DEMO

@@ -1,5 +1,16 @@
 //! The store ports: what use cases need from storage. The SQL implementation lives in
 //! `patron-store`; reads go to a pool, writes to a transaction that the use case commits.
+//!
+//! Each area of the product has its own pair of traits (`loyalty`, `master_data`, `members`);
+//! `Reads` and `Tx` gather them, so a use case still takes one reader or one transaction.
+
+pub mod loyalty;
+pub mod master_data;
+pub mod members;
+
+pub use loyalty::{LoyaltyReads, LoyaltyWrites};
+pub use master_data::{MasterDataReads, MasterDataWrites};
+pub use members::{MembersReads, MembersWrites};
 
 use crate::error::AppResult;
 use crate::model::{
@@ -12,7 +23,7 @@ use patron_domain::login::Throttle;
 
 /// Reads, available both outside and inside a transaction.
 #[async_trait]
-pub trait Reads: Send {
+pub trait Reads: LoyaltyReads + MasterDataReads + MembersReads + Send {
     async fn tenant(&mut self, id: TenantId) -> AppResult<Option<Tenant>>;
     async fn tenant_by_code(&mut self, code: &str) -> AppResult<Option<Tenant>>;
     async fn tenants(&mut self, q: &ListQuery) -> AppResult<Page<Tenant>>;
@@ -66,7 +77,7 @@ pub trait Reads: Send {
 
 /// Writes, inside one transaction. Dropping a `Tx` without `commit` rolls it back.
 #[async_trait]
-pub trait Tx: Reads {
+pub trait Tx: Reads + LoyaltyWrites + MasterDataWrites + MembersWrites {
     async fn commit(self: Box<Self>) -> AppResult<()>;
 
     async fn insert_tenant(&mut self, tenant: &Tenant) -> AppResult<TenantId>;

@@ -4,10 +4,14 @@
 //! value (`now_ms`, unix milliseconds UTC), so every rule can be tested without a database.
 
 pub mod api_key;
+pub mod channel;
 pub mod error;
 pub mod idempotency;
 pub mod ids;
 pub mod login;
+pub mod loyalty;
+pub mod master_data;
+pub mod member;
 pub mod rbac;
 pub mod tenant;
 pub mod text;

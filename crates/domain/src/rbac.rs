@@ -18,6 +18,8 @@ pub enum Area {
     Configuration,
     /// Day-to-day operational data: customers, orders, points, coupons, campaigns.
     Business,
+    /// Personal information in clear and its erasure: only administrators by default.
+    Privacy,
 }
 
 macro_rules! permissions {
@@ -67,6 +69,16 @@ permissions! {
     ApiKeysCreate = "api_keys:create", Security, "Create API keys", "新建 API 密钥";
     ApiKeysRevoke = "api_keys:revoke", Security, "Revoke API keys", "吊销 API 密钥";
     AuditRead = "audit:read", Security, "Read the audit log", "查看审计日志";
+    LoyaltyRead = "loyalty:read", Configuration, "See loyalty programs, tiers, rules, point groups and cost centers", "查看忠诚度计划、等级、规则、积分组和成本中心";
+    LoyaltyManage = "loyalty:manage", Configuration, "Change the loyalty configuration", "修改忠诚度配置";
+    MasterDataRead = "master_data:read", Configuration, "See categories, products, stores and payment methods", "查看商品分类、商品、门店和付款方式";
+    MasterDataManage = "master_data:manage", Configuration, "Sync and change master data", "同步和修改基础数据";
+    CustomersRead = "customers:read", Business, "See customers and members (personal data masked)", "查看客户和会员(个人信息脱敏)";
+    CustomersRegister = "customers:register", Business, "Register members", "注册会员";
+    CustomersUpdate = "customers:update", Business, "Edit profiles, bind channels, freeze and cancel members", "编辑资料、绑定渠道、冻结和注销会员";
+    CustomersImport = "customers:import", Business, "Import customers and members from files", "从文件导入客户和会员";
+    CustomersPii = "customers:pii", Privacy, "See personal data unmasked (each read is audited)", "查看未脱敏的个人信息(每次查看都会审计)";
+    CustomersErase = "customers:erase", Privacy, "Erase a person's personal data", "删除个人信息";
 }
 
 impl Permission {

@@ -62,6 +62,16 @@ pub mod perm {
         ApiKeysCreate,
         ApiKeysRevoke,
         AuditRead,
+        LoyaltyRead,
+        LoyaltyManage,
+        MasterDataRead,
+        MasterDataManage,
+        CustomersRead,
+        CustomersRegister,
+        CustomersUpdate,
+        CustomersImport,
+        CustomersPii,
+        CustomersErase,
     );
 }
 

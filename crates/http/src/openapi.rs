@@ -2,7 +2,7 @@
 //! `/api/openapi.json`. Each operation's security requirement lists the permission it needs
 //! as its scope; the route-walk test holds the handlers to it.
 
-use crate::api::{api_keys, audit, roles, session, tenants, users};
+use crate::api::{api_keys, audit, loyalty, master_data, members, roles, session, tenants, users};
 use crate::problem::Problem;
 use crate::views;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -48,6 +48,11 @@ impl Modify for Security {
     }
 }
 
+/// The whole document: the foundation's paths and each product area's.
 pub fn document() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+    let mut doc = ApiDoc::openapi();
+    doc.merge(loyalty::Doc::openapi());
+    doc.merge(master_data::Doc::openapi());
+    doc.merge(members::Doc::openapi());
+    doc
 }

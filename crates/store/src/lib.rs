@@ -5,6 +5,9 @@
 mod connect;
 mod error;
 mod lite;
+mod loyalty;
+mod master_data;
+mod members;
 mod reads;
 mod row;
 mod rows;

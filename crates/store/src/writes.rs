@@ -18,14 +18,25 @@ pub(crate) struct SqlTx {
 }
 
 impl SqlTx {
-    fn conn(&mut self) -> &mut AnyConnection {
+    pub(crate) fn conn(&mut self) -> &mut AnyConnection {
         &mut self.tx
     }
+}
 
+impl crate::reads::ReadConn for SqlTx {
     /// Reads inside the transaction see its own uncommitted rows, so they use its connection.
     fn read_conn(&mut self) -> AppResult<crate::reads::Conn<'_>> {
         Ok(crate::reads::Conn::Sqlx(&mut self.tx))
     }
+}
+
+/// Runs one statement built with `Sql`; returns the number of rows it changed.
+pub(crate) async fn execute(conn: &mut AnyConnection, sql: &crate::sql::Sql) -> AppResult<u64> {
+    let done = sqlx::query_with(&sql.text, sql.args().map_err(db)?)
+        .execute(conn)
+        .await
+        .map_err(db)?;
+    Ok(done.rows_affected())
 }
 
 impl_reads!(SqlTx);

@@ -2,6 +2,9 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod loyalty;
+pub mod master_data;
+pub mod members;
 pub mod roles;
 pub mod session;
 pub mod tenants;
@@ -18,4 +21,7 @@ pub fn router() -> Router<AppState> {
         .merge(roles::router())
         .merge(api_keys::router())
         .merge(audit::router())
+        .merge(loyalty::router())
+        .merge(master_data::router())
+        .merge(members::router())
 }

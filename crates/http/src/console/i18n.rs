@@ -1,7 +1,7 @@
 //! The console's two languages, English and Simplified Chinese.
 //!
-//! Texts live in `i18n/en.toml` and `i18n/zh-CN.toml` (one `key = "text"` a line), compiled into
-//! the binary and parsed once. A missing key falls back to English and then to the key itself,
+//! Texts live in `i18n/en.toml` and `i18n/zh-CN.toml` (one `key = "text"` a line), plus one file
+//! per product area under `i18n/en/` and `i18n/zh-CN/`, compiled into the binary and parsed once. A missing key falls back to English and then to the key itself,
 //! so a forgotten translation shows something readable instead of failing the page.
 
 use axum::http::{header, HeaderMap};
@@ -15,8 +15,20 @@ use std::sync::OnceLock;
 /// preference (they are not a tenant user).
 pub const LOCALE_COOKIE: &str = "patron_locale";
 
-const EN_SOURCE: &str = include_str!("../../i18n/en.toml");
-const ZH_SOURCE: &str = include_str!("../../i18n/zh-CN.toml");
+/// The files of one language, in one list so that a new area cannot be added to one only.
+macro_rules! catalogue_files {
+    ($lang:literal) => {
+        &[
+            include_str!(concat!("../../i18n/", $lang, ".toml")),
+            include_str!(concat!("../../i18n/", $lang, "/loyalty.toml")),
+            include_str!(concat!("../../i18n/", $lang, "/master_data.toml")),
+            include_str!(concat!("../../i18n/", $lang, "/members.toml")),
+        ]
+    };
+}
+
+const EN_SOURCE: &[&str] = catalogue_files!("en");
+const ZH_SOURCE: &[&str] = catalogue_files!("zh-CN");
 
 type Catalogue = HashMap<String, String>;
 
@@ -35,13 +47,15 @@ fn catalogues() -> &'static Catalogues {
 }
 
 /// Parses a catalogue. TOML reads `nav.users = "…"` as a table `nav` holding `users`, so nested
-/// tables are flattened back into dotted keys. A broken file yields an empty catalogue (the
-/// pages then show keys); the unit tests make sure that never ships.
-fn parse(source: &str) -> Catalogue {
+/// tables are flattened back into dotted keys. A broken file yields no keys (the pages then show
+/// keys); the unit tests make sure that never ships, and that no key is defined twice.
+fn parse(sources: &[&str]) -> Catalogue {
     let mut out = Catalogue::new();
-    match source.parse::<toml::Table>() {
-        Ok(table) => flatten("", &table, &mut out),
-        Err(e) => tracing::error!(error = %e, "console catalogue does not parse"),
+    for source in sources {
+        match source.parse::<toml::Table>() {
+            Ok(table) => flatten("", &table, &mut out),
+            Err(e) => tracing::error!(error = %e, "console catalogue does not parse"),
+        }
     }
     out
 }
@@ -171,6 +185,22 @@ mod tests {
         let only_zh: Vec<_> = zh_keys.difference(&en_keys).collect();
         assert!(only_en.is_empty(), "missing in zh-CN.toml: {only_en:?}");
         assert!(only_zh.is_empty(), "missing in en.toml: {only_zh:?}");
+    }
+
+    #[test]
+    fn every_file_parses_and_no_key_is_defined_twice() {
+        for sources in [EN_SOURCE, ZH_SOURCE] {
+            let mut seen = Catalogue::new();
+            for source in sources {
+                let table: toml::Table = source.parse().expect("catalogue file parses");
+                let mut one = Catalogue::new();
+                flatten("", &table, &mut one);
+                for key in one.keys() {
+                    assert!(!seen.contains_key(key), "{key} is defined in two files");
+                }
+                seen.extend(one);
+            }
+        }
     }
 
     fn files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -59,11 +59,78 @@ const TENANTS: Link = Link {
     needs: Permission::TenantsRead,
 };
 
+const CUSTOMERS: Link = Link {
+    id: "customers",
+    href: "/console/customers",
+    label: "nav.customers",
+    needs: Permission::CustomersRead,
+};
+const IMPORTS: Link = Link {
+    id: "imports",
+    href: "/console/imports",
+    label: "nav.imports",
+    needs: Permission::CustomersImport,
+};
+const PROGRAMS: Link = Link {
+    id: "programs",
+    href: "/console/loyalty/programs",
+    label: "nav.programs",
+    needs: Permission::LoyaltyRead,
+};
+const POINT_GROUPS: Link = Link {
+    id: "point_groups",
+    href: "/console/loyalty/point-groups",
+    label: "nav.point_groups",
+    needs: Permission::LoyaltyRead,
+};
+const COST_CENTERS: Link = Link {
+    id: "cost_centers",
+    href: "/console/loyalty/cost-centers",
+    label: "nav.cost_centers",
+    needs: Permission::LoyaltyRead,
+};
+const TIERS: Link = Link {
+    id: "tiers",
+    href: "/console/loyalty/tiers",
+    label: "nav.tiers",
+    needs: Permission::LoyaltyRead,
+};
+const TIER_RULES: Link = Link {
+    id: "tier_rules",
+    href: "/console/loyalty/tier-rules",
+    label: "nav.tier_rules",
+    needs: Permission::LoyaltyRead,
+};
+const CATEGORIES: Link = Link {
+    id: "categories",
+    href: "/console/master-data/categories",
+    label: "nav.categories",
+    needs: Permission::MasterDataRead,
+};
+const PRODUCTS: Link = Link {
+    id: "products",
+    href: "/console/master-data/products",
+    label: "nav.products",
+    needs: Permission::MasterDataRead,
+};
+const STORES: Link = Link {
+    id: "stores",
+    href: "/console/master-data/stores",
+    label: "nav.stores",
+    needs: Permission::MasterDataRead,
+};
+const PAYMENT_METHODS: Link = Link {
+    id: "payment_methods",
+    href: "/console/master-data/payment-methods",
+    label: "nav.payment_methods",
+    needs: Permission::MasterDataRead,
+};
+
 /// The modules of a tenant's console (spec: CRM and analytics suites), in menu order.
 const TENANT_MODULES: &[Module] = &[
     Module {
         label: "module.customers",
-        pages: &[],
+        pages: &[CUSTOMERS, IMPORTS],
     },
     Module {
         label: "module.transactions",
@@ -91,11 +158,11 @@ const TENANT_MODULES: &[Module] = &[
     },
     Module {
         label: "module.loyalty_config",
-        pages: &[],
+        pages: &[PROGRAMS, POINT_GROUPS, COST_CENTERS, TIERS, TIER_RULES],
     },
     Module {
         label: "module.master_data",
-        pages: &[],
+        pages: &[CATEGORIES, PRODUCTS, STORES, PAYMENT_METHODS],
     },
     Module {
         label: "module.users_roles",

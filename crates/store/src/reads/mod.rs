@@ -39,7 +39,7 @@ pub(crate) enum Conn<'a> {
     Lite(&'a mut rusqlite::Connection),
 }
 
-async fn all(conn: &mut Conn<'_>, sql: &Sql) -> AppResult<Vec<Row>> {
+pub(crate) async fn all(conn: &mut Conn<'_>, sql: &Sql) -> AppResult<Vec<Row>> {
     match conn {
         Conn::Sqlx(c) => {
             let found = sqlx::query_with(&sql.text, sql.args().map_err(db)?)
@@ -52,12 +52,12 @@ async fn all(conn: &mut Conn<'_>, sql: &Sql) -> AppResult<Vec<Row>> {
     }
 }
 
-async fn optional(conn: &mut Conn<'_>, sql: &Sql) -> AppResult<Option<Row>> {
+pub(crate) async fn optional(conn: &mut Conn<'_>, sql: &Sql) -> AppResult<Option<Row>> {
     Ok(all(conn, sql).await?.into_iter().next())
 }
 
 /// The row of `table` in tenant `t` whose `column` equals `value`, as a record.
-async fn one_in_tenant<T>(
+pub(crate) async fn one_in_tenant<T>(
     conn: &mut Conn<'_>,
     table: &str,
     t: TenantId,
@@ -73,14 +73,14 @@ async fn one_in_tenant<T>(
 }
 
 /// What varies between the paged lists.
-struct ListSpec<'a> {
-    table: &'a str,
-    tenant: Option<i64>,
-    search_columns: &'a [&'a str],
+pub(crate) struct ListSpec<'a> {
+    pub table: &'a str,
+    pub tenant: Option<i64>,
+    pub search_columns: &'a [&'a str],
     /// Ordering is by `id`; integer ids (tenants) compare as numbers.
-    integer_id: bool,
-    newest_first: bool,
-    filters: Vec<(&'a str, Arg)>,
+    pub integer_id: bool,
+    pub newest_first: bool,
+    pub filters: Vec<(&'a str, Arg)>,
 }
 
 fn where_clause(sql: &mut Sql, spec: &ListSpec<'_>, q: &ListQuery, filters: Vec<(&str, Arg)>) {
@@ -130,7 +130,7 @@ fn decode_cursor(cursor: &str) -> AppResult<String> {
 }
 
 /// One page of rows and the total, for any list.
-async fn page_rows(
+pub(crate) async fn page_rows(
     conn: &mut Conn<'_>,
     spec: ListSpec<'_>,
     q: &ListQuery,
@@ -181,7 +181,12 @@ async fn page_rows(
     Ok((found, more, u64::try_from(total).unwrap_or(0)))
 }
 
-fn page<T>(items: Vec<T>, more: bool, total: u64, last_id: impl Fn(&T) -> String) -> Page<T> {
+pub(crate) fn page<T>(
+    items: Vec<T>,
+    more: bool,
+    total: u64,
+    last_id: impl Fn(&T) -> String,
+) -> Page<T> {
     let next_cursor = if more {
         items.last().map(|i| encode_cursor(&last_id(i)))
     } else {
@@ -194,7 +199,7 @@ fn page<T>(items: Vec<T>, more: bool, total: u64, last_id: impl Fn(&T) -> String
     }
 }
 
-async fn count(conn: &mut Conn<'_>, sql: &Sql) -> AppResult<u64> {
+pub(crate) async fn count(conn: &mut Conn<'_>, sql: &Sql) -> AppResult<u64> {
     let n = optional(conn, sql)
         .await?
         .map(|r| r.i64("n"))
@@ -206,6 +211,8 @@ async fn count(conn: &mut Conn<'_>, sql: &Sql) -> AppResult<u64> {
 /// Implements `Reads` for a type with a `conn()` giving its connection.
 macro_rules! impl_reads {
     ($ty:ty) => {
+        #[allow(unused_imports)]
+        use $crate::reads::ReadConn as _;
         #[async_trait]
         impl Reads for $ty {
             async fn tenant(&mut self, id: TenantId) -> AppResult<Option<Tenant>> {
@@ -296,7 +303,13 @@ macro_rules! impl_reads {
 }
 pub(crate) use impl_reads;
 
-impl SqlReader {
+/// Something queries can read through: the pooled reader, or a write transaction (which must
+/// see its own uncommitted rows). Every area's reads are implemented for both.
+pub(crate) trait ReadConn: Send {
+    fn read_conn(&mut self) -> AppResult<Conn<'_>>;
+}
+
+impl ReadConn for SqlReader {
     fn read_conn(&mut self) -> AppResult<Conn<'_>> {
         Ok(match self {
             Self::Pool(c) => Conn::Sqlx(c),

@@ -1,0 +1,1 @@
+//! Loyalty configuration rules (spec loyalty-core §5): programs, point groups, cost centers, tiers and tier rules.
