@@ -65,7 +65,7 @@ pub const DEMO: Demo = Demo {
 };
 
 /// Creates the demo tenant unless it exists (so restarting with `--demo` changes nothing).
-pub async fn seed_demo(store: &dyn Store, now_ms: i64) -> AppResult<Demo> {
+pub async fn seed_demo(store: &dyn Store, pii: &crate::pii::Pii, now_ms: i64) -> AppResult<Demo> {
     if store
         .reader()
         .await?
@@ -112,7 +112,7 @@ pub async fn seed_demo(store: &dyn Store, now_ms: i64) -> AppResult<Demo> {
     // Configuration and master data first: members refer to both.
     crate::loyalty::seed_demo(store, &ctx).await?;
     crate::master_data::seed_demo(store, &ctx).await?;
-    crate::members::seed_demo(store, &ctx).await?;
+    crate::members::seed_demo(store, pii, &ctx).await?;
     Ok(Demo {
         created: true,
         ..DEMO

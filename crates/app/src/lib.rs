@@ -14,6 +14,7 @@ pub mod loyalty;
 pub mod master_data;
 pub mod members;
 pub mod model;
+pub mod pii;
 pub mod ports;
 pub mod roles;
 pub mod secrets;

@@ -75,3 +75,19 @@ uuid_id!(
     /// One entry of the audit log.
     AuditId
 );
+uuid_id!(
+    /// A customer: one person of one tenant.
+    CustomerId
+);
+uuid_id!(
+    /// A member account: a customer's membership of one loyalty program.
+    MemberId
+);
+uuid_id!(
+    /// A platform account bound to a customer (a WeChat openid, a Tmall member id…).
+    BindingId
+);
+uuid_id!(
+    /// A bulk import job.
+    ImportId
+);

@@ -1,7 +1,9 @@
-//! What every handler can reach: the store, the clock, the API-key cache and settings.
+//! What every handler can reach: the store, the clock, the API-key cache, the PII cipher and
+//! settings.
 
 use patron_app::api_keys::KeyCache;
 use patron_app::clock::Clock;
+use patron_app::pii::Pii;
 use patron_app::Store;
 use std::sync::Arc;
 
@@ -10,6 +12,7 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub keys: Arc<KeyCache>,
+    pub pii: Arc<Pii>,
     pub settings: Arc<HttpSettings>,
 }
 
@@ -32,11 +35,17 @@ impl Default for HttpSettings {
 }
 
 impl AppState {
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: HttpSettings) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        pii: Arc<Pii>,
+        settings: HttpSettings,
+    ) -> Self {
         Self {
             store,
             clock,
             keys: Arc::new(KeyCache::default()),
+            pii,
             settings: Arc::new(settings),
         }
     }

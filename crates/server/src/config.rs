@@ -27,6 +27,12 @@ pub struct Config {
     pub log: String,
     /// Address printed for people to open (defaults to `http://{listen}`).
     pub public_url: Option<String>,
+    /// The key that encrypts personal data at rest: 32 bytes as base64 or 64 hex digits
+    /// (`patron keygen` makes one). Prefer `pii_key_file` outside tests.
+    pub pii_key: Option<String>,
+    /// A file holding the PII key. Required (or `pii_key`) unless serving the demo, which
+    /// creates `<data_dir>/pii.key`.
+    pub pii_key_file: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -41,6 +47,8 @@ impl Default for Config {
             max_body_bytes: 1024 * 1024,
             log: "info".into(),
             public_url: None,
+            pii_key: None,
+            pii_key_file: None,
         }
     }
 }
@@ -82,6 +90,9 @@ impl Config {
         shown.database_url = patron_store::redact(&shown.database_url);
         if shown.platform_admin_password.is_some() {
             shown.platform_admin_password = Some("***".into());
+        }
+        if shown.pii_key.is_some() {
+            shown.pii_key = Some("***".into());
         }
         Ok(toml::to_string_pretty(&shown)?)
     }

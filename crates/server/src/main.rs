@@ -40,6 +40,8 @@ enum Command {
     Migrate,
     /// Print the effective configuration, with secrets redacted.
     Config,
+    /// Print a new random key for encrypting personal data (for `pii_key` or `pii_key_file`).
+    Keygen,
 }
 
 #[tokio::main]
@@ -71,6 +73,10 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Config => {
             print!("{}", config.redacted_toml()?);
+            Ok(())
+        }
+        Command::Keygen => {
+            println!("{}", patron_app::pii::Pii::generate_key());
             Ok(())
         }
     }

@@ -5,6 +5,7 @@ use crate::config::Config;
 use anyhow::Context;
 use patron_app::bootstrap;
 use patron_app::clock::{Clock, SystemClock};
+use patron_app::pii::Pii;
 use patron_http::{AppState, HttpSettings};
 use patron_store::{SqlStore, StoreOptions};
 use std::net::SocketAddr;
@@ -28,7 +29,52 @@ pub async fn open_store(config: &Config) -> anyhow::Result<SqlStore> {
     Ok(SqlStore::connect(&options).await?)
 }
 
+/// The key that seals personal data: configured, or (demo only) a local key file made on the
+/// first start. Outside the demo Patron refuses to start without one rather than store PII
+/// under a key nobody chose or backed up.
+pub fn pii_key(config: &Config, demo: bool) -> anyhow::Result<Pii> {
+    if let Some(text) = &config.pii_key {
+        return Ok(Pii::new(Pii::parse_key(text)?));
+    }
+    if let Some(path) = &config.pii_key_file {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the PII key file {}", path.display()))?;
+        return Ok(Pii::new(Pii::parse_key(&text)?));
+    }
+    if !demo {
+        anyhow::bail!(
+            "no key to encrypt personal data: set pii_key_file (or PATRON_PII_KEY_FILE) to a file \
+             holding a key made by `patron keygen`, or run `patron serve --demo` for a demo"
+        );
+    }
+    let path = config.data_dir.join("pii.key");
+    if !path.exists() {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
+        write_private(&path, &Pii::generate_key())?;
+        println!("Created the demo's PII key in {}", path.display());
+    }
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(Pii::new(Pii::parse_key(&text)?))
+}
+
+/// Writes a file only its owner can read.
+fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    writeln!(file, "{text}")?;
+    Ok(())
+}
+
 pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
+    let pii = Arc::new(pii_key(&config, demo)?);
     let store = open_store(&config).await?;
     store.migrate().await?;
     let clock = SystemClock;
@@ -48,7 +94,7 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         println!("  This password is shown only now.");
     }
     if demo {
-        let d = bootstrap::seed_demo(&store, now).await?;
+        let d = bootstrap::seed_demo(&store, &pii, now).await?;
         println!(
             "Demo tenant {} at {}/console/login",
             if d.created { "created" } else { "ready" },
@@ -67,7 +113,7 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         secure_cookies: config.secure_cookies,
         max_body_bytes: config.max_body_bytes,
     };
-    let state = AppState::new(Arc::new(store.clone()), Arc::new(clock), settings);
+    let state = AppState::new(Arc::new(store.clone()), Arc::new(clock), pii, settings);
     let app = patron_http::router(state);
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await

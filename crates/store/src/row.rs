@@ -57,6 +57,20 @@ impl Row {
         }
     }
 
+    pub fn opt_bytes(&self, col: &str) -> AppResult<Option<Vec<u8>>> {
+        match self.value(col)? {
+            Value::Null => Ok(None),
+            Value::Blob(v) => Ok(Some(v.clone())),
+            other => Err(AppError::Store(format!(
+                "column {col} is not bytes: {other:?}"
+            ))),
+        }
+    }
+
+    pub fn bool(&self, col: &str) -> AppResult<bool> {
+        Ok(self.i64(col)? != 0)
+    }
+
     pub fn bytes(&self, col: &str) -> AppResult<Vec<u8>> {
         match self.value(col)? {
             Value::Blob(v) => Ok(v.clone()),

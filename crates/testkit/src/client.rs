@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+#[derive(Clone)]
 pub struct Client {
     base: String,
     http: reqwest::Client,

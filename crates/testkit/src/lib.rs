@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod client;
+pub mod fixtures;
 
 pub use client::{Client, Reply};
 
@@ -14,6 +15,9 @@ use patron_store::{SqlStore, StoreOptions};
 use serde_json::json;
 use std::net::SocketAddr;
 use std::sync::Arc;
+
+/// The key sealing personal data in tests.
+pub const TEST_PII_KEY: [u8; 32] = [42u8; 32];
 
 /// The platform administrator's password in tests.
 pub const PLATFORM_PASSWORD: &str = "platform-password-1";
@@ -106,7 +110,13 @@ pub async fn spawn_app(db: Db) -> TestApp {
         secure_cookies: false,
         max_body_bytes: 64 * 1024,
     };
-    let state = AppState::new(Arc::new(store.clone()), Arc::new(clock.clone()), settings);
+    let pii = Arc::new(patron_app::pii::Pii::new(TEST_PII_KEY));
+    let state = AppState::new(
+        Arc::new(store.clone()),
+        Arc::new(clock.clone()),
+        pii,
+        settings,
+    );
     let app = patron_http::router(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

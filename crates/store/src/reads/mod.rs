@@ -114,7 +114,7 @@ pub(crate) fn encode_cursor(id: &str) -> String {
     URL_SAFE_NO_PAD.encode(id)
 }
 
-fn decode_cursor(cursor: &str) -> AppResult<String> {
+pub(crate) fn decode_cursor(cursor: &str) -> AppResult<String> {
     URL_SAFE_NO_PAD
         .decode(cursor)
         .ok()

@@ -1,0 +1,699 @@
+//! Storage of customers, member accounts, tier records, point accounts, bindings and imports.
+
+mod rows;
+
+use crate::error::db;
+use crate::reads::{all, count, encode_cursor, optional, Conn, ReadConn, SqlReader};
+use crate::sql::{Arg, Sql};
+use crate::writes::SqlTx;
+use async_trait::async_trait;
+use patron_app::members::model::{
+    Binding, CustomerFilter, ImportJob, MemberAccount, PointAccount, ProgramRefs, StoreRef,
+    StoredCustomer, TierRecord,
+};
+use patron_app::model::{ListQuery, Page};
+use patron_app::ports::{MembersReads, MembersWrites};
+use patron_app::AppResult;
+use patron_domain::channel::Channel;
+use patron_domain::ids::{BindingId, CustomerId, ImportId, MemberId, TenantId};
+use patron_domain::member::{MemberStatus, FIRST_CARD_NO};
+
+fn by_tenant(select: &str, t: TenantId) -> Sql {
+    let mut sql = Sql::new(select);
+    sql.push(" WHERE tenant_id = ").bind(Arg::Int(t.get()));
+    sql
+}
+
+async fn program_refs_where(
+    conn: &mut Conn<'_>,
+    t: TenantId,
+    column: &str,
+    value: &str,
+) -> AppResult<Option<ProgramRefs>> {
+    let mut sql = by_tenant("SELECT id, code, name FROM programs", t);
+    sql.push(&format!(" AND {column} = "))
+        .bind(Arg::Text(value.to_string()));
+    let Some(row) = optional(conn, &sql).await? else {
+        return Ok(None);
+    };
+    let program_id = row.text("id")?;
+    let mut sql = by_tenant("SELECT id FROM tiers", t);
+    sql.push(" AND program_id = ")
+        .bind(Arg::Text(program_id.clone()))
+        .push(" AND is_base = 1");
+    let base_tier_id = optional(conn, &sql)
+        .await?
+        .map(|r| r.text("id"))
+        .transpose()?;
+    let mut sql = by_tenant("SELECT id FROM point_groups", t);
+    sql.push(" AND program_id = ")
+        .bind(Arg::Text(program_id.clone()))
+        .push(" ORDER BY id");
+    let point_group_ids = all(conn, &sql)
+        .await?
+        .iter()
+        .map(|r| r.text("id"))
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok(Some(ProgramRefs {
+        program_id,
+        code: row.text("code")?,
+        name: row.text("name")?,
+        base_tier_id,
+        point_group_ids,
+    }))
+}
+
+fn store_ref(row: &crate::row::Row) -> AppResult<StoreRef> {
+    Ok(StoreRef {
+        id: row.text("id")?,
+        code: row.text("code")?,
+        name: row.text("name")?,
+    })
+}
+
+async fn one<T>(
+    conn: &mut Conn<'_>,
+    sql: &Sql,
+    map: fn(&crate::row::Row) -> AppResult<T>,
+) -> AppResult<Option<T>> {
+    optional(conn, sql).await?.as_ref().map(map).transpose()
+}
+
+async fn many<T>(
+    conn: &mut Conn<'_>,
+    sql: &Sql,
+    map: fn(&crate::row::Row) -> AppResult<T>,
+) -> AppResult<Vec<T>> {
+    all(conn, sql).await?.iter().map(map).collect()
+}
+
+/// The WHERE clause of a customer list: tenant, then any of the exact lookups.
+fn customer_where(sql: &mut Sql, t: TenantId, f: &CustomerFilter) {
+    sql.push(" WHERE tenant_id = ").bind(Arg::Int(t.get()));
+    let mut any = Vec::new();
+    if let Some(ix) = &f.phone_index {
+        any.push(("phone_index = ", Arg::Blob(ix.clone())));
+    }
+    if let Some(ix) = &f.email_index {
+        any.push(("email_index = ", Arg::Blob(ix.clone())));
+    }
+    if let Some(ix) = &f.name_index {
+        any.push(("name_index = ", Arg::Blob(ix.clone())));
+    }
+    let card = f.card_no.clone();
+    if any.is_empty() && card.is_none() {
+        return;
+    }
+    sql.push(" AND (");
+    let mut first = true;
+    for (cond, arg) in any {
+        if !first {
+            sql.push(" OR ");
+        }
+        first = false;
+        sql.push(cond).bind(arg);
+    }
+    if let Some(card) = card {
+        if !first {
+            sql.push(" OR ");
+        }
+        sql.push("id IN (SELECT customer_id FROM member_accounts WHERE tenant_id = ")
+            .bind(Arg::Int(t.get()))
+            .push(" AND card_no = ")
+            .bind(Arg::Text(card))
+            .push(")");
+    }
+    sql.push(")");
+}
+
+macro_rules! impl_members_reads {
+    ($ty:ty) => {
+        #[async_trait]
+        impl MembersReads for $ty {
+            async fn program_refs(
+                &mut self,
+                t: TenantId,
+                code: &str,
+            ) -> AppResult<Option<ProgramRefs>> {
+                program_refs_where(&mut self.read_conn()?, t, "code", code).await
+            }
+            async fn program_refs_by_id(
+                &mut self,
+                t: TenantId,
+                id: &str,
+            ) -> AppResult<Option<ProgramRefs>> {
+                program_refs_where(&mut self.read_conn()?, t, "id", id).await
+            }
+            async fn store_ref(&mut self, t: TenantId, code: &str) -> AppResult<Option<StoreRef>> {
+                let mut sql = by_tenant("SELECT id, code, name FROM stores", t);
+                sql.push(" AND code = ").bind(Arg::Text(code.to_string()));
+                one(&mut self.read_conn()?, &sql, store_ref).await
+            }
+            async fn store_refs(
+                &mut self,
+                t: TenantId,
+                ids: &[String],
+            ) -> AppResult<Vec<StoreRef>> {
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut sql = by_tenant("SELECT id, code, name FROM stores", t);
+                sql.push(" AND id IN (");
+                for (i, id) in ids.iter().enumerate() {
+                    if i > 0 {
+                        sql.push(", ");
+                    }
+                    sql.bind(Arg::Text(id.clone()));
+                }
+                sql.push(")");
+                many(&mut self.read_conn()?, &sql, store_ref).await
+            }
+            async fn customer(
+                &mut self,
+                t: TenantId,
+                id: CustomerId,
+            ) -> AppResult<Option<StoredCustomer>> {
+                let mut sql = by_tenant("SELECT * FROM customers", t);
+                sql.push(" AND id = ").bind(Arg::Text(id.to_string()));
+                one(&mut self.read_conn()?, &sql, rows::customer).await
+            }
+            async fn customer_by_phone(
+                &mut self,
+                t: TenantId,
+                ix: &[u8],
+            ) -> AppResult<Option<StoredCustomer>> {
+                let mut sql = by_tenant("SELECT * FROM customers", t);
+                sql.push(" AND phone_index = ").bind(Arg::Blob(ix.to_vec()));
+                one(&mut self.read_conn()?, &sql, rows::customer).await
+            }
+            async fn customers(
+                &mut self,
+                t: TenantId,
+                f: &CustomerFilter,
+                q: &ListQuery,
+            ) -> AppResult<Page<StoredCustomer>> {
+                let mut conn = self.read_conn()?;
+                let mut total = Sql::new("SELECT COUNT(*) AS n FROM customers");
+                customer_where(&mut total, t, f);
+                let total = count(&mut conn, &total).await?;
+                let mut sql = Sql::new("SELECT * FROM customers");
+                customer_where(&mut sql, t, f);
+                if let Some(cursor) = &q.after {
+                    sql.push(" AND id > ")
+                        .bind(Arg::Text(crate::reads::decode_cursor(cursor)?));
+                }
+                let limit = q.limit();
+                sql.push(" ORDER BY id LIMIT ")
+                    .bind(Arg::Int(i64::from(limit) + 1));
+                if q.after.is_none() && q.offset > 0 {
+                    sql.push(" OFFSET ").bind(Arg::Int(i64::from(q.offset)));
+                }
+                let mut items = many(&mut conn, &sql, rows::customer).await?;
+                let more = items.len() > limit as usize;
+                items.truncate(limit as usize);
+                let next_cursor = more
+                    .then(|| items.last().map(|c| encode_cursor(&c.id.to_string())))
+                    .flatten();
+                Ok(Page {
+                    items,
+                    next_cursor,
+                    total,
+                })
+            }
+            async fn member(
+                &mut self,
+                t: TenantId,
+                id: MemberId,
+            ) -> AppResult<Option<MemberAccount>> {
+                let mut sql = by_tenant("SELECT * FROM member_accounts", t);
+                sql.push(" AND id = ").bind(Arg::Text(id.to_string()));
+                one(&mut self.read_conn()?, &sql, rows::member).await
+            }
+            async fn member_by_card(
+                &mut self,
+                t: TenantId,
+                card: &str,
+            ) -> AppResult<Option<MemberAccount>> {
+                let mut sql = by_tenant("SELECT * FROM member_accounts", t);
+                sql.push(" AND card_no = ")
+                    .bind(Arg::Text(card.to_string()));
+                one(&mut self.read_conn()?, &sql, rows::member).await
+            }
+            async fn member_of(
+                &mut self,
+                t: TenantId,
+                program_id: &str,
+                customer: CustomerId,
+            ) -> AppResult<Option<MemberAccount>> {
+                let mut sql = by_tenant("SELECT * FROM member_accounts", t);
+                sql.push(" AND program_id = ")
+                    .bind(Arg::Text(program_id.to_string()))
+                    .push(" AND customer_id = ")
+                    .bind(Arg::Text(customer.to_string()));
+                one(&mut self.read_conn()?, &sql, rows::member).await
+            }
+            async fn members_of(
+                &mut self,
+                t: TenantId,
+                customer: CustomerId,
+            ) -> AppResult<Vec<MemberAccount>> {
+                let mut sql = by_tenant("SELECT * FROM member_accounts", t);
+                sql.push(" AND customer_id = ")
+                    .bind(Arg::Text(customer.to_string()))
+                    .push(" ORDER BY registered_at_ms, id");
+                many(&mut self.read_conn()?, &sql, rows::member).await
+            }
+            async fn tier_records_of(
+                &mut self,
+                t: TenantId,
+                member: MemberId,
+            ) -> AppResult<Vec<TierRecord>> {
+                let mut sql = by_tenant("SELECT * FROM tier_records", t);
+                sql.push(" AND member_id = ")
+                    .bind(Arg::Text(member.to_string()))
+                    .push(" ORDER BY effective_at_ms DESC, id DESC");
+                many(&mut self.read_conn()?, &sql, rows::tier_record).await
+            }
+            async fn point_accounts_of(
+                &mut self,
+                t: TenantId,
+                member: MemberId,
+            ) -> AppResult<Vec<PointAccount>> {
+                let mut sql = by_tenant("SELECT * FROM point_accounts", t);
+                sql.push(" AND member_id = ")
+                    .bind(Arg::Text(member.to_string()))
+                    .push(" ORDER BY point_group_id");
+                many(&mut self.read_conn()?, &sql, rows::point_account).await
+            }
+            async fn binding(&mut self, t: TenantId, id: BindingId) -> AppResult<Option<Binding>> {
+                let mut sql = by_tenant("SELECT * FROM channel_bindings", t);
+                sql.push(" AND id = ").bind(Arg::Text(id.to_string()));
+                one(&mut self.read_conn()?, &sql, rows::binding).await
+            }
+            async fn active_binding(
+                &mut self,
+                t: TenantId,
+                channel: Channel,
+                external_id: &str,
+            ) -> AppResult<Option<Binding>> {
+                let mut sql = by_tenant("SELECT * FROM channel_bindings", t);
+                sql.push(" AND channel = ")
+                    .bind(Arg::Text(channel.code().to_string()))
+                    .push(" AND external_id = ")
+                    .bind(Arg::Text(external_id.to_string()))
+                    .push(" AND bound = 1");
+                one(&mut self.read_conn()?, &sql, rows::binding).await
+            }
+            async fn bindings_by_wechat_id(
+                &mut self,
+                t: TenantId,
+                id: &str,
+            ) -> AppResult<Vec<Binding>> {
+                // Two indexed lookups rather than an OR, which would not use either index.
+                let mut conn = self.read_conn()?;
+                let mut found = Vec::new();
+                for col in ["openid", "unionid"] {
+                    let mut sql = by_tenant("SELECT * FROM channel_bindings", t);
+                    sql.push(&format!(" AND {col} = "))
+                        .bind(Arg::Text(id.to_string()))
+                        .push(" AND bound = 1 ORDER BY id");
+                    found.extend(many(&mut conn, &sql, rows::binding).await?);
+                }
+                Ok(found)
+            }
+            async fn bindings_of(
+                &mut self,
+                t: TenantId,
+                customer: CustomerId,
+            ) -> AppResult<Vec<Binding>> {
+                let mut sql = by_tenant("SELECT * FROM channel_bindings", t);
+                sql.push(" AND customer_id = ")
+                    .bind(Arg::Text(customer.to_string()))
+                    .push(" ORDER BY bound_at_ms, id");
+                many(&mut self.read_conn()?, &sql, rows::binding).await
+            }
+            async fn import_job(
+                &mut self,
+                t: TenantId,
+                id: ImportId,
+            ) -> AppResult<Option<ImportJob>> {
+                let mut sql = by_tenant("SELECT * FROM import_jobs", t);
+                sql.push(" AND id = ").bind(Arg::Text(id.to_string()));
+                one(&mut self.read_conn()?, &sql, rows::import_job).await
+            }
+            async fn import_jobs(
+                &mut self,
+                t: TenantId,
+                q: &ListQuery,
+            ) -> AppResult<Page<ImportJob>> {
+                let spec = crate::reads::ListSpec {
+                    table: "import_jobs",
+                    tenant: Some(t.get()),
+                    search_columns: &["file_name"],
+                    integer_id: false,
+                    newest_first: true,
+                    filters: vec![],
+                };
+                let mut conn = self.read_conn()?;
+                let (found, more, total) = crate::reads::page_rows(&mut conn, spec, q).await?;
+                let items = found
+                    .iter()
+                    .map(rows::import_job)
+                    .collect::<AppResult<Vec<_>>>()?;
+                Ok(crate::reads::page(items, more, total, |j| j.id.to_string()))
+            }
+            async fn import_files(
+                &mut self,
+                t: TenantId,
+                id: ImportId,
+            ) -> AppResult<Option<(Vec<u8>, Option<Vec<u8>>)>> {
+                let mut sql = by_tenant("SELECT content, failures FROM import_files", t);
+                sql.push(" AND job_id = ").bind(Arg::Text(id.to_string()));
+                match optional(&mut self.read_conn()?, &sql).await? {
+                    Some(row) => Ok(Some((row.bytes("content")?, row.opt_bytes("failures")?))),
+                    None => Ok(None),
+                }
+            }
+        }
+    };
+}
+
+impl_members_reads!(SqlReader);
+impl_members_reads!(SqlTx);
+
+fn flag(v: bool) -> i64 {
+    i64::from(v)
+}
+
+#[async_trait]
+impl MembersWrites for SqlTx {
+    async fn insert_customer(&mut self, c: &StoredCustomer) -> AppResult<bool> {
+        let done = sqlx::query(
+            "INSERT INTO customers (tenant_id, id, name_enc, name_index, phone_enc, phone_index, email_enc, \
+             email_index, birthday_enc, birth_month, address_enc, id_number_enc, gender, province, city, \
+             source_channel, accepts_marketing, is_employee, is_test, erased_at_ms, created_at_ms, updated_at_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) \
+             ON CONFLICT (tenant_id, phone_index) DO NOTHING",
+        )
+        .bind(c.tenant_id.get())
+        .bind(c.id.to_string())
+        .bind(c.name_enc.clone())
+        .bind(c.name_index.clone())
+        .bind(c.phone_enc.clone())
+        .bind(c.phone_index.clone())
+        .bind(c.email_enc.clone())
+        .bind(c.email_index.clone())
+        .bind(c.birthday_enc.clone())
+        .bind(c.birth_month)
+        .bind(c.address_enc.clone())
+        .bind(c.id_number_enc.clone())
+        .bind(c.gender.as_str())
+        .bind(c.province.clone())
+        .bind(c.city.clone())
+        .bind(c.source_channel.code())
+        .bind(flag(c.accepts_marketing))
+        .bind(flag(c.is_employee))
+        .bind(flag(c.is_test))
+        .bind(c.erased_at_ms)
+        .bind(c.created_at_ms)
+        .bind(c.updated_at_ms)
+        .execute(self.conn())
+        .await
+        .map_err(db)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn update_customer(&mut self, c: &StoredCustomer) -> AppResult<()> {
+        sqlx::query(
+            "UPDATE customers SET name_enc = $1, name_index = $2, phone_enc = $3, phone_index = $4, \
+             email_enc = $5, email_index = $6, birthday_enc = $7, birth_month = $8, address_enc = $9, \
+             id_number_enc = $10, gender = $11, province = $12, city = $13, accepts_marketing = $14, \
+             is_employee = $15, is_test = $16, erased_at_ms = $17, updated_at_ms = $18 \
+             WHERE tenant_id = $19 AND id = $20",
+        )
+        .bind(c.name_enc.clone())
+        .bind(c.name_index.clone())
+        .bind(c.phone_enc.clone())
+        .bind(c.phone_index.clone())
+        .bind(c.email_enc.clone())
+        .bind(c.email_index.clone())
+        .bind(c.birthday_enc.clone())
+        .bind(c.birth_month)
+        .bind(c.address_enc.clone())
+        .bind(c.id_number_enc.clone())
+        .bind(c.gender.as_str())
+        .bind(c.province.clone())
+        .bind(c.city.clone())
+        .bind(flag(c.accepts_marketing))
+        .bind(flag(c.is_employee))
+        .bind(flag(c.is_test))
+        .bind(c.erased_at_ms)
+        .bind(c.updated_at_ms)
+        .bind(c.tenant_id.get())
+        .bind(c.id.to_string())
+        .execute(self.conn())
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn next_card_no(&mut self, t: TenantId) -> AppResult<i64> {
+        // One statement: the first call creates the counter, later ones advance it. On
+        // PostgreSQL the row lock orders concurrent registrations.
+        sqlx::query_scalar(
+            "INSERT INTO sequences (tenant_id, name, next_value) VALUES ($1, 'card_no', $2) \
+             ON CONFLICT (tenant_id, name) DO UPDATE SET next_value = sequences.next_value + 1 \
+             RETURNING next_value",
+        )
+        .bind(t.get())
+        .bind(FIRST_CARD_NO)
+        .fetch_one(self.conn())
+        .await
+        .map_err(db)
+    }
+
+    async fn insert_member(&mut self, m: &MemberAccount) -> AppResult<()> {
+        sqlx::query(
+            "INSERT INTO member_accounts (tenant_id, id, customer_id, program_id, card_no, status, registered_at_ms, \
+             registration_channel, registration_store_id, home_store_id, guide, first_purchase_at_ms, \
+             last_purchase_at_ms, retention_points, retention_spend_fen, retention_purchase_count, \
+             created_at_ms, updated_at_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+        )
+        .bind(m.tenant_id.get())
+        .bind(m.id.to_string())
+        .bind(m.customer_id.to_string())
+        .bind(&m.program_id)
+        .bind(&m.card_no)
+        .bind(m.status.as_str())
+        .bind(m.registered_at_ms)
+        .bind(m.registration_channel.code())
+        .bind(m.registration_store_id.clone())
+        .bind(m.home_store_id.clone())
+        .bind(m.guide.clone())
+        .bind(m.first_purchase_at_ms)
+        .bind(m.last_purchase_at_ms)
+        .bind(m.retention_points)
+        .bind(m.retention_spend_fen)
+        .bind(m.retention_purchase_count)
+        .bind(m.created_at_ms)
+        .bind(m.updated_at_ms)
+        .execute(self.conn())
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn set_member_status(
+        &mut self,
+        t: TenantId,
+        id: MemberId,
+        status: MemberStatus,
+        now_ms: i64,
+    ) -> AppResult<()> {
+        sqlx::query("UPDATE member_accounts SET status = $1, updated_at_ms = $2 WHERE tenant_id = $3 AND id = $4")
+            .bind(status.as_str())
+            .bind(now_ms)
+            .bind(t.get())
+            .bind(id.to_string())
+            .execute(self.conn())
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    async fn insert_tier_record(&mut self, r: &TierRecord) -> AppResult<()> {
+        sqlx::query(
+            "INSERT INTO tier_records (tenant_id, id, member_id, customer_id, program_id, tier_id, record_type, \
+             change_mode, tier_rule_id, effective_at_ms, expires_at_ms, status, created_at_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        )
+        .bind(r.tenant_id.get())
+        .bind(&r.id)
+        .bind(r.member_id.to_string())
+        .bind(r.customer_id.to_string())
+        .bind(&r.program_id)
+        .bind(&r.tier_id)
+        .bind(r.record_type.as_str())
+        .bind(&r.change_mode)
+        .bind(r.tier_rule_id.clone())
+        .bind(r.effective_at_ms)
+        .bind(r.expires_at_ms)
+        .bind(if r.active { "active" } else { "inactive" })
+        .bind(r.created_at_ms)
+        .execute(self.conn())
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn insert_point_account(&mut self, a: &PointAccount) -> AppResult<()> {
+        sqlx::query(
+            "INSERT INTO point_accounts (tenant_id, id, member_id, customer_id, point_group_id, accumulated, \
+             available, expired, created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(a.tenant_id.get())
+        .bind(&a.id)
+        .bind(a.member_id.to_string())
+        .bind(a.customer_id.to_string())
+        .bind(&a.point_group_id)
+        .bind(a.accumulated)
+        .bind(a.available)
+        .bind(a.expired)
+        .bind(a.created_at_ms)
+        .bind(a.updated_at_ms)
+        .execute(self.conn())
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn insert_binding(&mut self, b: &Binding) -> AppResult<()> {
+        sqlx::query(
+            "INSERT INTO channel_bindings (tenant_id, id, customer_id, channel, account_type, external_id, openid, \
+             unionid, nickname, store_id, bound, bound_at_ms, unbound_at_ms, created_at_ms, updated_at_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        )
+        .bind(b.tenant_id.get())
+        .bind(b.id.to_string())
+        .bind(b.customer_id.to_string())
+        .bind(b.channel.code())
+        .bind(&b.account_type)
+        .bind(&b.external_id)
+        .bind(b.openid.clone())
+        .bind(b.unionid.clone())
+        .bind(b.nickname.clone())
+        .bind(b.store_id.clone())
+        .bind(flag(b.bound))
+        .bind(b.bound_at_ms)
+        .bind(b.unbound_at_ms)
+        .bind(b.created_at_ms)
+        .bind(b.updated_at_ms)
+        .execute(self.conn())
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn unbind(
+        &mut self,
+        t: TenantId,
+        id: BindingId,
+        now_ms: i64,
+        erase: bool,
+    ) -> AppResult<()> {
+        let sql = if erase {
+            // The identifiers themselves are personal data: replaced by the binding's own id.
+            "UPDATE channel_bindings SET bound = 0, unbound_at_ms = COALESCE(unbound_at_ms, $1), updated_at_ms = $1, \
+             external_id = 'erased-' || id, openid = NULL, unionid = NULL, nickname = NULL \
+             WHERE tenant_id = $2 AND id = $3"
+        } else {
+            "UPDATE channel_bindings SET bound = 0, unbound_at_ms = $1, updated_at_ms = $1 \
+             WHERE tenant_id = $2 AND id = $3 AND bound = 1"
+        };
+        sqlx::query(sql)
+            .bind(now_ms)
+            .bind(t.get())
+            .bind(id.to_string())
+            .execute(self.conn())
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    async fn insert_import_job(&mut self, j: &ImportJob, content: &[u8]) -> AppResult<()> {
+        sqlx::query(
+            "INSERT INTO import_jobs (tenant_id, id, kind, program_id, file_name, format, status, total_rows, \
+             processed_rows, created_rows, merged_rows, failed_rows, error, created_by, created_at_ms, \
+             started_at_ms, finished_at_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+        )
+        .bind(j.tenant_id.get())
+        .bind(j.id.to_string())
+        .bind(&j.kind)
+        .bind(&j.program_id)
+        .bind(&j.file_name)
+        .bind(&j.format)
+        .bind(&j.status)
+        .bind(j.total_rows)
+        .bind(j.processed_rows)
+        .bind(j.created_rows)
+        .bind(j.merged_rows)
+        .bind(j.failed_rows)
+        .bind(j.error.clone())
+        .bind(&j.created_by)
+        .bind(j.created_at_ms)
+        .bind(j.started_at_ms)
+        .bind(j.finished_at_ms)
+        .execute(self.conn())
+        .await
+        .map_err(db)?;
+        sqlx::query("INSERT INTO import_files (tenant_id, job_id, content) VALUES ($1, $2, $3)")
+            .bind(j.tenant_id.get())
+            .bind(j.id.to_string())
+            .bind(content.to_vec())
+            .execute(self.conn())
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    async fn update_import_job(&mut self, j: &ImportJob) -> AppResult<()> {
+        sqlx::query(
+            "UPDATE import_jobs SET status = $1, total_rows = $2, processed_rows = $3, created_rows = $4, \
+             merged_rows = $5, failed_rows = $6, error = $7, started_at_ms = $8, finished_at_ms = $9 \
+             WHERE tenant_id = $10 AND id = $11",
+        )
+        .bind(&j.status)
+        .bind(j.total_rows)
+        .bind(j.processed_rows)
+        .bind(j.created_rows)
+        .bind(j.merged_rows)
+        .bind(j.failed_rows)
+        .bind(j.error.clone())
+        .bind(j.started_at_ms)
+        .bind(j.finished_at_ms)
+        .bind(j.tenant_id.get())
+        .bind(j.id.to_string())
+        .execute(self.conn())
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn save_import_failures(
+        &mut self,
+        t: TenantId,
+        id: ImportId,
+        failures: &[u8],
+    ) -> AppResult<()> {
+        sqlx::query("UPDATE import_files SET failures = $1 WHERE tenant_id = $2 AND job_id = $3")
+            .bind(failures.to_vec())
+            .bind(t.get())
+            .bind(id.to_string())
+            .execute(self.conn())
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+}
