@@ -27,3 +27,10 @@ document.addEventListener("click", function (event) {
     if (input) { input.type = input.type === "password" ? "text" : "password"; }
   }
 });
+// - form[data-confirm]: asks before submitting (freeze, cancel, unbind).
+document.addEventListener("submit", function (event) {
+  var form = event.target.closest("form[data-confirm]");
+  if (form && !window.confirm(form.getAttribute("data-confirm"))) {
+    event.preventDefault();
+  }
+});

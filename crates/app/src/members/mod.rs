@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod bindings;
 pub mod customers;
 pub mod model;
+pub mod portrait;
 pub mod profile;
 pub mod register;
 

@@ -160,3 +160,20 @@ pub struct ImportJob {
     pub started_at_ms: Option<i64>,
     pub finished_at_ms: Option<i64>,
 }
+
+/// What other areas' records a member page names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Named {
+    Program,
+    Tier,
+    PointGroup,
+    Store,
+}
+
+/// A record of another area by id, with its code and name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedRef {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+}

@@ -3,8 +3,8 @@
 
 use crate::error::AppResult;
 use crate::members::model::{
-    Binding, CustomerFilter, ImportJob, MemberAccount, PointAccount, ProgramRefs, StoreRef,
-    StoredCustomer, TierRecord,
+    Binding, CustomerFilter, ImportJob, MemberAccount, Named, NamedRef, PointAccount, ProgramRefs,
+    StoreRef, StoredCustomer, TierRecord,
 };
 use crate::model::{ListQuery, Page};
 use async_trait::async_trait;
@@ -23,6 +23,10 @@ pub trait MembersReads: Send {
     async fn store_ref(&mut self, t: TenantId, code: &str) -> AppResult<Option<StoreRef>>;
     /// Stores by id, for naming them on member accounts.
     async fn store_refs(&mut self, t: TenantId, ids: &[String]) -> AppResult<Vec<StoreRef>>;
+
+    /// Programs, tiers, point groups or stores by id, to name them on pages.
+    async fn named(&mut self, t: TenantId, kind: Named, ids: &[String])
+        -> AppResult<Vec<NamedRef>>;
 
     async fn customer(&mut self, t: TenantId, id: CustomerId) -> AppResult<Option<StoredCustomer>>;
     async fn customer_by_phone(

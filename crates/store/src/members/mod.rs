@@ -8,8 +8,8 @@ use crate::sql::{Arg, Sql};
 use crate::writes::SqlTx;
 use async_trait::async_trait;
 use patron_app::members::model::{
-    Binding, CustomerFilter, ImportJob, MemberAccount, PointAccount, ProgramRefs, StoreRef,
-    StoredCustomer, TierRecord,
+    Binding, CustomerFilter, ImportJob, MemberAccount, Named, NamedRef, PointAccount, ProgramRefs,
+    StoreRef, StoredCustomer, TierRecord,
 };
 use patron_app::model::{ListQuery, Page};
 use patron_app::ports::{MembersReads, MembersWrites};
@@ -167,6 +167,39 @@ macro_rules! impl_members_reads {
                 }
                 sql.push(")");
                 many(&mut self.read_conn()?, &sql, store_ref).await
+            }
+            async fn named(
+                &mut self,
+                t: TenantId,
+                kind: Named,
+                ids: &[String],
+            ) -> AppResult<Vec<NamedRef>> {
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let table = match kind {
+                    Named::Program => "programs",
+                    Named::Tier => "tiers",
+                    Named::PointGroup => "point_groups",
+                    Named::Store => "stores",
+                };
+                let mut sql = by_tenant(&format!("SELECT id, code, name FROM {table}"), t);
+                sql.push(" AND id IN (");
+                for (i, id) in ids.iter().enumerate() {
+                    if i > 0 {
+                        sql.push(", ");
+                    }
+                    sql.bind(Arg::Text(id.clone()));
+                }
+                sql.push(")");
+                many(&mut self.read_conn()?, &sql, |r| {
+                    Ok(NamedRef {
+                        id: r.text("id")?,
+                        code: r.text("code")?,
+                        name: r.text("name")?,
+                    })
+                })
+                .await
             }
             async fn customer(
                 &mut self,
