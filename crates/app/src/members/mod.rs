@@ -5,6 +5,9 @@
 pub mod accounts;
 pub mod bindings;
 pub mod customers;
+pub mod import_file;
+pub mod import_rows;
+pub mod imports;
 pub mod model;
 pub mod portrait;
 pub mod profile;

@@ -196,6 +196,21 @@ pub async fn register(tx: &mut dyn Tx, ctx: &Ctx, pii: &Pii, p: Prepared) -> App
         None => None,
     };
 
+    // Every refusal comes before the first write, so a refused registration leaves nothing
+    // behind even inside a larger transaction (imports register many rows in one).
+    let supplied_card = match &p.card_no {
+        Some(card) => match tx.member_by_card(t, card).await? {
+            Some(m) if !same_person(tx, pii, t, &p, &m).await? => {
+                return Err(AppError::conflict(
+                    "card_no_taken",
+                    Some("card_no"),
+                    format!("card number {card} belongs to another member"),
+                ))
+            }
+            _ => Some(card.clone()),
+        },
+        None => None,
+    };
     let (mut customer, created_customer) = find_or_create_customer(tx, ctx, pii, t, &p).await?;
     if let Some(b) = &p.binding {
         if tx
@@ -225,17 +240,8 @@ pub async fn register(tx: &mut dyn Tx, ctx: &Ctx, pii: &Pii, p: Prepared) -> App
         }
     }
 
-    let card_no = match &p.card_no {
-        Some(card) => {
-            if tx.member_by_card(t, card).await?.is_some() {
-                return Err(AppError::conflict(
-                    "card_no_taken",
-                    Some("card_no"),
-                    format!("card number {card} belongs to another member"),
-                ));
-            }
-            card.clone()
-        }
+    let card_no = match supplied_card {
+        Some(card) => card,
         None => generate_card_no(tx, t).await?,
     };
     let now = ctx.now_ms;
@@ -297,6 +303,25 @@ pub async fn register(tx: &mut dyn Tx, ctx: &Ctx, pii: &Pii, p: Prepared) -> App
         created_member: true,
         created_customer,
     })
+}
+
+/// Whether an existing member is the person this registration names (then repeating the
+/// registration with its card number is not a conflict).
+async fn same_person(
+    tx: &mut dyn Tx,
+    pii: &Pii,
+    t: TenantId,
+    p: &Prepared,
+    m: &MemberAccount,
+) -> AppResult<bool> {
+    let Some(phone) = &p.profile.phone else {
+        return Ok(false);
+    };
+    let ix = pii.index(t, Field::Phone, phone.as_str());
+    Ok(tx
+        .customer_by_phone(t, &ix)
+        .await?
+        .is_some_and(|c| c.id == m.customer_id))
 }
 
 /// The customer this registration names, or a new one.

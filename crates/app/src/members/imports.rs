@@ -1,0 +1,331 @@
+//! Bulk import of customers and members (cdp-canvas-guide §4.2–4.3). An upload is stored as a
+//! job and processed in the background: rows are checked, duplicates resolved, valid rows
+//! registered in batches, progress recorded after each batch, and the refused rows returned as
+//! a failure file. Registration is idempotent by person, so a job interrupted by a restart can
+//! simply be run again.
+
+use super::import_file::{self, Format, Table};
+use super::import_rows::{self, Columns, ReadyRow};
+use super::model::ImportJob;
+use super::register;
+use crate::context::Ctx;
+use crate::error::{AppError, AppResult};
+use crate::model::{ListQuery, Page};
+use crate::pii::Pii;
+use crate::ports::Store;
+use crate::secrets::new_uuid;
+use chrono_tz::Tz;
+use patron_domain::ids::ImportId;
+use patron_domain::rbac::Permission;
+use patron_domain::ValidationError;
+
+/// Rows registered per transaction: large enough that commits do not dominate, small enough
+/// that progress moves and a failed batch is cheap to redo row by row.
+const BATCH: usize = 500;
+/// The largest file accepted, in rows.
+pub const MAX_ROWS: usize = 1_000_000;
+
+/// Checks the upload and stores it as a queued job; [`run`] does the work.
+pub async fn start(
+    store: &dyn Store,
+    ctx: &Ctx,
+    program: &str,
+    file_name: &str,
+    format: Option<&str>,
+    content: Vec<u8>,
+) -> AppResult<ImportJob> {
+    ctx.principal.require(Permission::CustomersImport)?;
+    let t = ctx.principal.tenant()?;
+    let file_name = patron_domain::text::bounded("file", file_name, 1, 200)?;
+    let format = match format.filter(|f| !f.trim().is_empty()) {
+        Some(f) => Format::parse(f)?,
+        None => Format::of_file_name(&file_name).ok_or_else(|| {
+            ValidationError::new(
+                "format",
+                "unsupported_format",
+                "the file must be CSV or XLSX",
+            )
+        })?,
+    };
+    let program = store
+        .reader()
+        .await?
+        .program_refs(t, program.trim())
+        .await?
+        .ok_or_else(|| {
+            ValidationError::new(
+                "program",
+                "unknown_program",
+                format!("no program '{}'", program.trim()),
+            )
+        })?;
+    let fmt = format;
+    let table =
+        tokio::task::spawn_blocking(move || import_file::read(fmt, &content).map(|t| (t, content)))
+            .await
+            .map_err(|e| AppError::Store(format!("reading task failed: {e}")))?;
+    let (table, content) = table?;
+    Columns::of(&table.header)?;
+    if table.rows.len() > MAX_ROWS {
+        return Err(ValidationError::new(
+            "file",
+            "too_many_rows",
+            format!("at most {MAX_ROWS} rows per file"),
+        )
+        .into());
+    }
+    let job = ImportJob {
+        tenant_id: t,
+        id: ImportId::from_uuid(new_uuid()),
+        kind: "members".into(),
+        program_id: program.program_id.clone(),
+        file_name,
+        format: format.as_str().into(),
+        status: "queued".into(),
+        total_rows: i64::try_from(table.rows.len()).unwrap_or(i64::MAX),
+        processed_rows: 0,
+        created_rows: 0,
+        merged_rows: 0,
+        failed_rows: 0,
+        error: None,
+        created_by: ctx.principal.actor.name().to_string(),
+        created_at_ms: ctx.now_ms,
+        started_at_ms: None,
+        finished_at_ms: None,
+    };
+    let mut tx = store.begin().await?;
+    tx.insert_import_job(&job, &content).await?;
+    crate::audit::record(
+        &mut *tx,
+        ctx,
+        Some(t),
+        crate::audit::Change {
+            action: "import.start",
+            object_type: "import",
+            object_id: job.id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({"file": job.file_name, "rows": job.total_rows, "program": program.code})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(job)
+}
+
+async fn save(store: &dyn Store, job: &ImportJob) -> AppResult<()> {
+    let mut tx = store.begin().await?;
+    tx.update_import_job(job).await?;
+    tx.commit().await
+}
+
+/// Processes a job to the end. `ctx` is the uploader's (it registers with their rights) and
+/// `now` gives each batch its time.
+pub async fn run(
+    store: &dyn Store,
+    pii: &Pii,
+    ctx: &Ctx,
+    id: ImportId,
+    now: &(dyn Fn() -> i64 + Send + Sync),
+) -> AppResult<ImportJob> {
+    let t = ctx.principal.tenant()?;
+    let mut r = store.reader().await?;
+    let mut job = r
+        .import_job(t, id)
+        .await?
+        .ok_or(AppError::NotFound("import"))?;
+    let (content, _) = r
+        .import_files(t, id)
+        .await?
+        .ok_or(AppError::NotFound("import"))?;
+    let program = r
+        .program_refs_by_id(t, &job.program_id)
+        .await?
+        .ok_or(AppError::NotFound("program"))?;
+    let tz: Tz = r
+        .tenant(t)
+        .await?
+        .and_then(|tenant| tenant.time_zone.parse().ok())
+        .unwrap_or(Tz::Asia__Shanghai);
+    drop(r);
+    let result = process(store, pii, ctx, &mut job, &content, &program.code, tz, now).await;
+    if let Err(e) = &result {
+        job.status = "failed".into();
+        job.error = Some(e.to_string());
+        job.finished_at_ms = Some(now());
+        save(store, &job).await?;
+    }
+    result.map(|()| job)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn process(
+    store: &dyn Store,
+    pii: &Pii,
+    ctx: &Ctx,
+    job: &mut ImportJob,
+    content: &[u8],
+    program: &str,
+    tz: Tz,
+    now: &(dyn Fn() -> i64 + Send + Sync),
+) -> AppResult<()> {
+    let format = Format::parse(&job.format)?;
+    let bytes = content.to_vec();
+    let table: Table = tokio::task::spawn_blocking(move || import_file::read(format, &bytes))
+        .await
+        .map_err(|e| AppError::Store(format!("reading task failed: {e}")))??;
+    let cols = Columns::of(&table.header)?;
+    let sorted = import_rows::sort_rows(&table, &cols, program, tz, now());
+    let mut failures = sorted.refused;
+    job.status = "running".into();
+    job.started_at_ms = Some(now());
+    job.created_rows = 0;
+    job.merged_rows = 0;
+    job.failed_rows = i64::try_from(failures.len()).unwrap_or(i64::MAX);
+    job.processed_rows = job.failed_rows;
+    save(store, job).await?;
+
+    let mut batch_ctx = ctx.clone();
+    for chunk in sorted.ready.chunks(BATCH) {
+        batch_ctx.now_ms = now();
+        match register_batch(store, pii, &batch_ctx, chunk).await {
+            Ok(outcomes) => tally(job, &mut failures, chunk, outcomes),
+            // A batch the database refused (a race with another writer) is redone row by row,
+            // so one bad row cannot cost the others.
+            Err(_) => {
+                for row in chunk {
+                    let outcome = register_batch(store, pii, &batch_ctx, std::slice::from_ref(row))
+                        .await
+                        .map(|mut o| o.remove(0))
+                        .unwrap_or_else(|e| Err(describe(&e)));
+                    tally(job, &mut failures, std::slice::from_ref(row), vec![outcome]);
+                }
+            }
+        }
+        job.processed_rows = job.created_rows + job.merged_rows + job.failed_rows;
+        save(store, job).await?;
+    }
+    failures.sort_by_key(|f| f.0);
+    let file = import_file::failures_csv(&table.header, &failures)?;
+    let mut tx = store.begin().await?;
+    tx.save_import_failures(job.tenant_id, job.id, &file)
+        .await?;
+    job.status = "done".into();
+    job.finished_at_ms = Some(now());
+    tx.update_import_job(job).await?;
+    tx.commit().await
+}
+
+/// What happened to one row: `Ok(true)` a new member, `Ok(false)` an existing one.
+type Outcome = Result<bool, String>;
+
+fn describe(e: &AppError) -> String {
+    match e {
+        AppError::Validation(v) => format!("{}: {}: {}", v.code, v.field, v.message),
+        AppError::Conflict { code, message, .. } => format!("{code}: {message}"),
+        other => format!("error: {other}"),
+    }
+}
+
+/// Registers rows in one transaction. Refusals (unknown store, card taken…) happen before any
+/// write of their row, so they are recorded and the batch goes on; a database error ends it.
+async fn register_batch(
+    store: &dyn Store,
+    pii: &Pii,
+    ctx: &Ctx,
+    rows: &[ReadyRow],
+) -> AppResult<Vec<Outcome>> {
+    let mut tx = store.begin().await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        match register::register(&mut *tx, ctx, pii, row.prepared.clone()).await {
+            Ok(done) => out.push(Ok(done.created_member)),
+            Err(e @ (AppError::Store(_) | AppError::Forbidden(_) | AppError::TenantRequired)) => {
+                return Err(e)
+            }
+            Err(e) => out.push(Err(describe(&e))),
+        }
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+fn tally(
+    job: &mut ImportJob,
+    failures: &mut Vec<(usize, Vec<String>, String)>,
+    rows: &[ReadyRow],
+    outcomes: Vec<Outcome>,
+) {
+    for (row, outcome) in rows.iter().zip(outcomes) {
+        match outcome {
+            Ok(true) => job.created_rows += 1,
+            Ok(false) => job.merged_rows += 1,
+            Err(reason) => {
+                job.failed_rows += 1;
+                failures.push((row.line, row.cells.clone(), reason));
+            }
+        }
+    }
+}
+
+pub async fn get(store: &dyn Store, ctx: &Ctx, id: ImportId) -> AppResult<ImportJob> {
+    ctx.principal.require(Permission::CustomersImport)?;
+    let t = ctx.principal.tenant()?;
+    store
+        .reader()
+        .await?
+        .import_job(t, id)
+        .await?
+        .ok_or(AppError::NotFound("import"))
+}
+
+pub async fn list(store: &dyn Store, ctx: &Ctx, q: &ListQuery) -> AppResult<Page<ImportJob>> {
+    ctx.principal.require(Permission::CustomersImport)?;
+    let t = ctx.principal.tenant()?;
+    store.reader().await?.import_jobs(t, q).await
+}
+
+/// The failure file of a finished job (audited: it holds the refused rows' personal data).
+pub async fn failures(
+    store: &dyn Store,
+    ctx: &Ctx,
+    id: ImportId,
+) -> AppResult<(ImportJob, Vec<u8>)> {
+    let job = get(store, ctx, id).await?;
+    let t = ctx.principal.tenant()?;
+    let (_, file) = store
+        .reader()
+        .await?
+        .import_files(t, id)
+        .await?
+        .ok_or(AppError::NotFound("import"))?;
+    let file = file.ok_or_else(|| {
+        AppError::conflict(
+            "import_not_finished",
+            None,
+            "the import has not finished yet",
+        )
+    })?;
+    let mut tx = store.begin().await?;
+    crate::audit::record(
+        &mut *tx,
+        ctx,
+        Some(t),
+        crate::audit::Change {
+            action: "import.export_failures",
+            object_type: "import",
+            object_id: id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({"rows": job.failed_rows})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((job, file))
+}
+
+/// The context a job registers with: the uploader's, able to register members.
+pub fn job_ctx(ctx: &Ctx) -> Ctx {
+    let mut c = ctx.clone();
+    c.principal.permissions = c.principal.permissions.with(Permission::CustomersRegister);
+    c
+}
