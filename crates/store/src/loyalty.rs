@@ -45,7 +45,14 @@ macro_rules! impl_loyalty_reads {
                 id: PointGroupId,
             ) -> AppResult<Option<PointGroup>> {
                 let mut conn = self.read_conn()?;
-                reads::by_id(&mut conn, "point_groups", t, id.to_string(), rows::point_group).await
+                reads::by_id(
+                    &mut conn,
+                    "point_groups",
+                    t,
+                    id.to_string(),
+                    rows::point_group,
+                )
+                .await
             }
             async fn point_groups(
                 &mut self,
@@ -54,9 +61,15 @@ macro_rules! impl_loyalty_reads {
                 q: &ListQuery,
             ) -> AppResult<Page<PointGroup>> {
                 let mut conn = self.read_conn()?;
-                reads::page_of(&mut conn, "point_groups", t, program, q, rows::point_group, |g| {
-                    g.id.to_string()
-                })
+                reads::page_of(
+                    &mut conn,
+                    "point_groups",
+                    t,
+                    program,
+                    q,
+                    rows::point_group,
+                    |g| g.id.to_string(),
+                )
                 .await
             }
             async fn point_groups_of(
@@ -66,7 +79,11 @@ macro_rules! impl_loyalty_reads {
             ) -> AppResult<Vec<PointGroup>> {
                 reads::point_groups_of(&mut self.read_conn()?, t, program).await
             }
-            async fn point_group_usage(&mut self, t: TenantId, id: PointGroupId) -> AppResult<Usage> {
+            async fn point_group_usage(
+                &mut self,
+                t: TenantId,
+                id: PointGroupId,
+            ) -> AppResult<Usage> {
                 reads::point_group_usage(&mut self.read_conn()?, t, id.to_string()).await
             }
 
@@ -76,7 +93,14 @@ macro_rules! impl_loyalty_reads {
                 id: CostCenterId,
             ) -> AppResult<Option<CostCenter>> {
                 let mut conn = self.read_conn()?;
-                reads::by_id(&mut conn, "cost_centers", t, id.to_string(), rows::cost_center).await
+                reads::by_id(
+                    &mut conn,
+                    "cost_centers",
+                    t,
+                    id.to_string(),
+                    rows::cost_center,
+                )
+                .await
             }
             async fn cost_centers(
                 &mut self,
@@ -85,9 +109,15 @@ macro_rules! impl_loyalty_reads {
                 q: &ListQuery,
             ) -> AppResult<Page<CostCenter>> {
                 let mut conn = self.read_conn()?;
-                reads::page_of(&mut conn, "cost_centers", t, program, q, rows::cost_center, |c| {
-                    c.id.to_string()
-                })
+                reads::page_of(
+                    &mut conn,
+                    "cost_centers",
+                    t,
+                    program,
+                    q,
+                    rows::cost_center,
+                    |c| c.id.to_string(),
+                )
                 .await
             }
             async fn cost_centers_of(
@@ -109,20 +139,30 @@ macro_rules! impl_loyalty_reads {
                 q: &ListQuery,
             ) -> AppResult<Page<Tier>> {
                 let mut conn = self.read_conn()?;
-                reads::page_of(&mut conn, "tiers", t, program, q, rows::tier, |x| x.id.to_string())
-                    .await
+                reads::page_of(&mut conn, "tiers", t, program, q, rows::tier, |x| {
+                    x.id.to_string()
+                })
+                .await
             }
             async fn tiers_of(&mut self, t: TenantId, program: ProgramId) -> AppResult<Vec<Tier>> {
                 reads::tiers_of(&mut self.read_conn()?, t, program).await
             }
-            async fn base_tier(&mut self, t: TenantId, program: ProgramId) -> AppResult<Option<Tier>> {
+            async fn base_tier(
+                &mut self,
+                t: TenantId,
+                program: ProgramId,
+            ) -> AppResult<Option<Tier>> {
                 reads::base_tier(&mut self.read_conn()?, t, program).await
             }
             async fn tier_usage(&mut self, t: TenantId, id: TierId) -> AppResult<Usage> {
                 reads::tier_usage(&mut self.read_conn()?, t, id.to_string()).await
             }
 
-            async fn tier_rule(&mut self, t: TenantId, id: TierRuleId) -> AppResult<Option<TierRule>> {
+            async fn tier_rule(
+                &mut self,
+                t: TenantId,
+                id: TierRuleId,
+            ) -> AppResult<Option<TierRule>> {
                 let mut conn = self.read_conn()?;
                 reads::by_id(&mut conn, "tier_rules", t, id.to_string(), rows::tier_rule).await
             }
@@ -133,9 +173,15 @@ macro_rules! impl_loyalty_reads {
                 q: &ListQuery,
             ) -> AppResult<Page<TierRule>> {
                 let mut conn = self.read_conn()?;
-                reads::page_of(&mut conn, "tier_rules", t, program, q, rows::tier_rule, |r| {
-                    r.id.to_string()
-                })
+                reads::page_of(
+                    &mut conn,
+                    "tier_rules",
+                    t,
+                    program,
+                    q,
+                    rows::tier_rule,
+                    |r| r.id.to_string(),
+                )
                 .await
             }
             async fn tier_rules_of(

@@ -38,7 +38,10 @@ async fn fill(tx: &mut dyn Tx, ctx: &Ctx) -> AppResult<()> {
         let group = point_groups::create(tx, ctx, program, input).await?;
         points.get_or_insert(group.id);
     }
-    for (code, name) in [("membership", "会员成本中心"), ("marketing", "营销成本中心")] {
+    for (code, name) in [
+        ("membership", "会员成本中心"),
+        ("marketing", "营销成本中心"),
+    ] {
         let input = CostCenterInput {
             code: code.into(),
             name: name.into(),

@@ -92,11 +92,7 @@ fn unknown(field: &'static str, code: &'static str, message: &str) -> AppError {
 }
 
 /// Checks `input` against the program's tiers, point groups and other rules, and fills `rule`.
-async fn resolve(
-    tx: &mut dyn Tx,
-    mut rule: TierRule,
-    input: RuleInput,
-) -> AppResult<TierRule> {
+async fn resolve(tx: &mut dyn Tx, mut rule: TierRule, input: RuleInput) -> AppResult<TierRule> {
     let (t, program) = (rule.tenant_id, rule.program_id);
     rule.name = rule::parse_name(&input.name)?;
     rule.condition = Condition::parse(&input.condition)?;

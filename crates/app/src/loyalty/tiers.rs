@@ -60,9 +60,9 @@ fn check_rank(tier: &Tier, others: &[Tier]) -> AppResult<()> {
             format!("another tier of the program has rank {}", tier.rank),
         ));
     }
-    let misplaced = others.iter().any(|o| {
-        (tier.is_base && o.rank < tier.rank) || (o.is_base && o.rank > tier.rank)
-    });
+    let misplaced = others
+        .iter()
+        .any(|o| (tier.is_base && o.rank < tier.rank) || (o.is_base && o.rank > tier.rank));
     if misplaced {
         return Err(AppError::conflict(
             "base_tier_rank",
@@ -172,7 +172,10 @@ async fn check_rules_with_rank(tx: &mut dyn Tx, tier: &Tier, others: &[Tier]) ->
         if tier_id == tier.id {
             tier.rank
         } else {
-            others.iter().find(|o| o.id == tier_id).map_or(0, |o| o.rank)
+            others
+                .iter()
+                .find(|o| o.id == tier_id)
+                .map_or(0, |o| o.rank)
         }
     };
     let rules: Vec<RankedRule<TierId>> = tx
@@ -190,8 +193,7 @@ async fn check_rules_with_rank(tx: &mut dyn Tx, tier: &Tier, others: &[Tier]) ->
     for (i, rule) in rules.iter().enumerate().filter(|(_, r)| r.key == tier.id) {
         let mut rest = rules.clone();
         rest.remove(i);
-        check_rule(rule, &rest)
-            .map_err(|e| AppError::conflict(e.code, Some("rank"), e.message))?;
+        check_rule(rule, &rest).map_err(|e| AppError::conflict(e.code, Some("rank"), e.message))?;
     }
     Ok(())
 }

@@ -27,8 +27,11 @@ pub trait LoyaltyReads: Send {
         q: &ListQuery,
     ) -> AppResult<Page<PointGroup>>;
     /// Every point group of the program, oldest first: one point account each at enrolment.
-    async fn point_groups_of(&mut self, t: TenantId, program: ProgramId)
-        -> AppResult<Vec<PointGroup>>;
+    async fn point_groups_of(
+        &mut self,
+        t: TenantId,
+        program: ProgramId,
+    ) -> AppResult<Vec<PointGroup>>;
     /// The rules and point accounts of the group.
     async fn point_group_usage(&mut self, t: TenantId, id: PointGroupId) -> AppResult<Usage>;
 
@@ -40,12 +43,19 @@ pub trait LoyaltyReads: Send {
         program: ProgramId,
         q: &ListQuery,
     ) -> AppResult<Page<CostCenter>>;
-    async fn cost_centers_of(&mut self, t: TenantId, program: ProgramId)
-        -> AppResult<Vec<CostCenter>>;
+    async fn cost_centers_of(
+        &mut self,
+        t: TenantId,
+        program: ProgramId,
+    ) -> AppResult<Vec<CostCenter>>;
 
     async fn tier(&mut self, t: TenantId, id: TierId) -> AppResult<Option<Tier>>;
-    async fn tiers(&mut self, t: TenantId, program: ProgramId, q: &ListQuery)
-        -> AppResult<Page<Tier>>;
+    async fn tiers(
+        &mut self,
+        t: TenantId,
+        program: ProgramId,
+        q: &ListQuery,
+    ) -> AppResult<Page<Tier>>;
     /// Every tier of the program, by rank.
     async fn tiers_of(&mut self, t: TenantId, program: ProgramId) -> AppResult<Vec<Tier>>;
     /// The tier given at enrolment.
@@ -60,8 +70,7 @@ pub trait LoyaltyReads: Send {
         program: ProgramId,
         q: &ListQuery,
     ) -> AppResult<Page<TierRule>>;
-    async fn tier_rules_of(&mut self, t: TenantId, program: ProgramId)
-        -> AppResult<Vec<TierRule>>;
+    async fn tier_rules_of(&mut self, t: TenantId, program: ProgramId) -> AppResult<Vec<TierRule>>;
     /// The tier records the rule produced.
     async fn tier_rule_usage(&mut self, t: TenantId, id: TierRuleId) -> AppResult<Usage>;
 }

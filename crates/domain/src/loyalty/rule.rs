@@ -217,32 +217,34 @@ pub fn check_rule<K>(
     if !candidate.enabled {
         return Ok(());
     }
-    let peers = others
+    let peers: Vec<&RankedRule<K>> = others
         .iter()
-        .filter(|o| o.enabled && o.condition == candidate.condition);
-    for other in peers {
-        if other.tier_rank == candidate.tier_rank {
-            return Err(ValidationError::new(
-                "tier_id",
-                "tier_rule_duplicate",
-                "this tier has an enabled rule of this condition already",
-            ));
-        }
-        if candidate.range.overlaps(&other.range) {
-            return Err(ValidationError::new(
-                "range_start",
-                "tier_rule_overlap",
-                "the range overlaps the range of another enabled rule of this condition",
-            ));
-        }
-        let better = candidate.tier_rank > other.tier_rank;
-        if better != (candidate.range.start > other.range.start) {
-            return Err(ValidationError::new(
-                "range_start",
-                "tier_rule_order",
-                "a higher tier must start higher than a lower tier's rule",
-            ));
-        }
+        .filter(|o| o.enabled && o.condition == candidate.condition)
+        .collect();
+    if peers.iter().any(|o| o.tier_rank == candidate.tier_rank) {
+        return Err(ValidationError::new(
+            "tier_id",
+            "tier_rule_duplicate",
+            "this tier has an enabled rule of this condition already",
+        ));
+    }
+    if peers.iter().any(|o| candidate.range.overlaps(&o.range)) {
+        return Err(ValidationError::new(
+            "range_start",
+            "tier_rule_overlap",
+            "the range overlaps the range of another enabled rule of this condition",
+        ));
+    }
+    let out_of_order = peers.iter().any(|o| {
+        let better = candidate.tier_rank > o.tier_rank;
+        better != (candidate.range.start > o.range.start)
+    });
+    if out_of_order {
+        return Err(ValidationError::new(
+            "range_start",
+            "tier_rule_order",
+            "a higher tier must start higher than a lower tier's rule",
+        ));
     }
     Ok(())
 }

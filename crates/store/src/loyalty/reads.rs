@@ -150,7 +150,11 @@ pub(crate) async fn base_tier(
         .push(" AND program_id = ")
         .bind(Arg::Text(program.to_string()))
         .push(" AND is_base = 1");
-    optional(conn, &sql).await?.as_ref().map(rows::tier).transpose()
+    optional(conn, &sql)
+        .await?
+        .as_ref()
+        .map(rows::tier)
+        .transpose()
 }
 
 /// Counts rows referring to a record: `(alias, table, column)` for each kind of reference.

@@ -111,7 +111,9 @@ pub(crate) fn validity_columns(
 pub(crate) fn tier_rule(row: &Row) -> AppResult<TierRule> {
     let condition = row.text("condition")?;
     let point_group_id = match row.opt_text("point_group_id")? {
-        Some(raw) => Some(PointGroupId::parse(&raw).ok_or_else(|| corrupt("point_group_id", &raw))?),
+        Some(raw) => {
+            Some(PointGroupId::parse(&raw).ok_or_else(|| corrupt("point_group_id", &raw))?)
+        }
         None => None,
     };
     Ok(TierRule {

@@ -92,8 +92,14 @@ impl LoyaltyWrites for SqlTx {
     }
 
     async fn update_program(&mut self, p: &Program) -> AppResult<()> {
-        self.rename_entry("programs", p.tenant_id, p.id.to_string(), &p.name, p.updated_at_ms)
-            .await
+        self.rename_entry(
+            "programs",
+            p.tenant_id,
+            p.id.to_string(),
+            &p.name,
+            p.updated_at_ms,
+        )
+        .await
     }
 
     async fn delete_program(&mut self, t: TenantId, id: ProgramId) -> AppResult<()> {
@@ -115,8 +121,14 @@ impl LoyaltyWrites for SqlTx {
     }
 
     async fn update_point_group(&mut self, g: &PointGroup) -> AppResult<()> {
-        self.rename_entry("point_groups", g.tenant_id, g.id.to_string(), &g.name, g.updated_at_ms)
-            .await
+        self.rename_entry(
+            "point_groups",
+            g.tenant_id,
+            g.id.to_string(),
+            &g.name,
+            g.updated_at_ms,
+        )
+        .await
     }
 
     async fn delete_point_group(&mut self, t: TenantId, id: PointGroupId) -> AppResult<()> {
@@ -138,8 +150,14 @@ impl LoyaltyWrites for SqlTx {
     }
 
     async fn update_cost_center(&mut self, c: &CostCenter) -> AppResult<()> {
-        self.rename_entry("cost_centers", c.tenant_id, c.id.to_string(), &c.name, c.updated_at_ms)
-            .await
+        self.rename_entry(
+            "cost_centers",
+            c.tenant_id,
+            c.id.to_string(),
+            &c.name,
+            c.updated_at_ms,
+        )
+        .await
     }
 
     async fn delete_cost_center(&mut self, t: TenantId, id: CostCenterId) -> AppResult<()> {
