@@ -309,7 +309,7 @@ mod tests {
         assert_eq!(tier(5000), Some("platinum"));
         // Spend does not count towards a points rule.
         assert_eq!(
-            qualifying_rule(&rules, Condition::SpendAmount, 400_00),
+            qualifying_rule(&rules, Condition::SpendAmount, 40_000),
             None
         );
     }

@@ -85,16 +85,17 @@ pub(crate) fn tier(row: &Row) -> AppResult<Tier> {
     })
 }
 
-/// The validity as (type, days, years, month, day) columns.
-pub(crate) fn validity_columns(
-    v: &Validity,
-) -> (
+/// The validity columns: type, days, years, month, day.
+pub(crate) type ValidityColumns = (
     Option<&'static str>,
     Option<i64>,
     Option<i64>,
     Option<i64>,
     Option<i64>,
-) {
+);
+
+/// The validity as its columns.
+pub(crate) fn validity_columns(v: &Validity) -> ValidityColumns {
     match *v {
         Validity::Never => (None, None, None, None, None),
         Validity::FixedPeriod { days } => (v.kind(), Some(i64::from(days)), None, None, None),

@@ -4,13 +4,14 @@
 
 mod entries;
 mod programs;
+mod rules;
 mod tiers;
 
 use super::Choice;
+use crate::console::form::Errors;
 use crate::console::guard::Console;
 use crate::console::layout::Layout;
 use crate::console::list::{ListParams, Pager};
-use crate::console::form::Errors;
 use crate::console::Confirm;
 use crate::state::AppState;
 use askama::Template;
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .merge(programs::router())
         .merge(entries::router())
         .merge(tiers::router())
+        .merge(rules::router())
 }
 
 /// `?program=…&search=…&page=…` of a program's list; `?program=` of its new-record form.
@@ -125,7 +127,10 @@ pub struct EntryForm {
 pub const ENTRY_FIELDS: &[&str] = &["code", "name"];
 
 /// A whole number typed in a form field: blank is `None`, anything else must be digits.
-pub fn int_field(form: &crate::console::form::FormData, field: &'static str) -> AppResult<Option<i64>> {
+pub fn int_field(
+    form: &crate::console::form::FormData,
+    field: &'static str,
+) -> AppResult<Option<i64>> {
     let raw = form.get(field);
     let raw = raw.trim();
     if raw.is_empty() {
@@ -177,15 +182,38 @@ mod tests {
     #[test]
     fn every_loyalty_error_code_has_a_text() {
         for code in [
-            "program_code_taken", "point_group_code_taken", "cost_center_code_taken",
-            "tier_code_taken", "tier_rank_taken", "base_tier_exists", "base_tier_rank",
-            "base_tier_never_expires", "validity_required", "invalid_validity_type",
-            "invalid_days", "invalid_years", "invalid_month", "invalid_day", "invalid_rank",
-            "invalid_condition", "invalid_number", "invalid_amount", "negative_value",
-            "value_too_large", "empty_range", "unknown_tier", "unknown_point_group",
-            "point_group_required", "base_tier_rule", "tier_rule_duplicate",
-            "tier_rule_overlap", "tier_rule_order", "program_in_use", "point_group_in_use",
-            "tier_in_use", "tier_rule_in_use",
+            "program_code_taken",
+            "point_group_code_taken",
+            "cost_center_code_taken",
+            "tier_code_taken",
+            "tier_rank_taken",
+            "base_tier_exists",
+            "base_tier_rank",
+            "base_tier_never_expires",
+            "validity_required",
+            "invalid_validity_type",
+            "invalid_days",
+            "invalid_years",
+            "invalid_month",
+            "invalid_day",
+            "invalid_rank",
+            "invalid_condition",
+            "invalid_number",
+            "invalid_amount",
+            "negative_value",
+            "value_too_large",
+            "empty_range",
+            "unknown_tier",
+            "unknown_point_group",
+            "point_group_required",
+            "base_tier_rule",
+            "tier_rule_duplicate",
+            "tier_rule_overlap",
+            "tier_rule_order",
+            "program_in_use",
+            "point_group_in_use",
+            "tier_in_use",
+            "tier_rule_in_use",
         ] {
             for tr in [Tr(Locale::En), Tr(Locale::ZhCn)] {
                 assert!(tr.lookup(&format!("err.{code}")).is_some(), "err.{code}");

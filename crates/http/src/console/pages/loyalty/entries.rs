@@ -149,15 +149,27 @@ async fn load(
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/console/loyalty/point-groups", get(pg_list))
-        .route("/console/loyalty/point-groups/new", get(pg_new).post(pg_create))
-        .route("/console/loyalty/point-groups/{id}", get(pg_edit).post(pg_update))
+        .route(
+            "/console/loyalty/point-groups/new",
+            get(pg_new).post(pg_create),
+        )
+        .route(
+            "/console/loyalty/point-groups/{id}",
+            get(pg_edit).post(pg_update),
+        )
         .route(
             "/console/loyalty/point-groups/{id}/delete",
             get(pg_confirm).post(pg_delete),
         )
         .route("/console/loyalty/cost-centers", get(cc_list))
-        .route("/console/loyalty/cost-centers/new", get(cc_new).post(cc_create))
-        .route("/console/loyalty/cost-centers/{id}", get(cc_edit).post(cc_update))
+        .route(
+            "/console/loyalty/cost-centers/new",
+            get(cc_new).post(cc_create),
+        )
+        .route(
+            "/console/loyalty/cost-centers/{id}",
+            get(cc_edit).post(cc_update),
+        )
         .route(
             "/console/loyalty/cost-centers/{id}/delete",
             get(cc_confirm).post(cc_delete),
@@ -222,8 +234,26 @@ macro_rules! bind_kind {
     };
 }
 
-bind_kind!(Kind::PointGroups, pg_list, pg_new, pg_create, pg_edit, pg_update, pg_confirm, pg_delete);
-bind_kind!(Kind::CostCenters, cc_list, cc_new, cc_create, cc_edit, cc_update, cc_confirm, cc_delete);
+bind_kind!(
+    Kind::PointGroups,
+    pg_list,
+    pg_new,
+    pg_create,
+    pg_edit,
+    pg_update,
+    pg_confirm,
+    pg_delete
+);
+bind_kind!(
+    Kind::CostCenters,
+    cc_list,
+    cc_new,
+    cc_create,
+    cc_edit,
+    cc_update,
+    cc_confirm,
+    cc_delete
+);
 
 async fn list(
     kind: Kind,
@@ -254,7 +284,11 @@ async fn list(
         })
         .collect();
     let search = lp.search();
-    let program_id = pick.chosen.as_ref().map(|p| p.id.to_string()).unwrap_or_default();
+    let program_id = pick
+        .chosen
+        .as_ref()
+        .map(|p| p.id.to_string())
+        .unwrap_or_default();
     let pager = Pager::new(
         c.tr,
         texts.base,
@@ -309,7 +343,11 @@ fn form<P>(
 }
 
 /// The program a new record goes into: the one asked for, which must exist.
-async fn program_of<P>(state: &AppState, c: &Console<P>, params: &ProgramParams) -> AppResult<Program> {
+async fn program_of<P>(
+    state: &AppState,
+    c: &Console<P>,
+    params: &ProgramParams,
+) -> AppResult<Program> {
     let id = params
         .program
         .as_deref()
@@ -326,7 +364,14 @@ async fn new(
 ) -> Response {
     match program_of(&state, &c, &params).await {
         Ok(p) => {
-            let page = form(&c, kind, kind.texts().new_title, &p, &FormData::default(), Errors::none());
+            let page = form(
+                &c,
+                kind,
+                kind.texts().new_title,
+                &p,
+                &FormData::default(),
+                Errors::none(),
+            );
             c.page(StatusCode::OK, &page)
         }
         Err(e) => c.fail(e),
@@ -372,8 +417,21 @@ async fn create(
     }
 }
 
-fn stored_form<P>(c: &Console<P>, kind: Kind, e: &Entry, program: &Program, readonly: bool) -> EntryForm {
-    let mut page = form(c, kind, kind.texts().edit_title, program, &FormData::default(), Errors::none());
+fn stored_form<P>(
+    c: &Console<P>,
+    kind: Kind,
+    e: &Entry,
+    program: &Program,
+    readonly: bool,
+) -> EntryForm {
+    let mut page = form(
+        c,
+        kind,
+        kind.texts().edit_title,
+        program,
+        &FormData::default(),
+        Errors::none(),
+    );
     page.code = e.code.clone();
     page.name = e.name.clone();
     page.editing = true;
@@ -414,11 +472,13 @@ async fn update(
         let mut tx = state.store.begin().await?;
         match kind {
             Kind::PointGroups => {
-                let id = PointGroupId::parse(&entry.id).ok_or(patron_app::AppError::NotFound("point group"))?;
+                let id = PointGroupId::parse(&entry.id)
+                    .ok_or(patron_app::AppError::NotFound("point group"))?;
                 point_groups::update(&mut *tx, &c.ctx, id, PointGroupPatch { name }).await?;
             }
             Kind::CostCenters => {
-                let id = CostCenterId::parse(&entry.id).ok_or(patron_app::AppError::NotFound("cost center"))?;
+                let id = CostCenterId::parse(&entry.id)
+                    .ok_or(patron_app::AppError::NotFound("cost center"))?;
                 cost_centers::update(&mut *tx, &c.ctx, id, CostCenterPatch { name }).await?;
             }
         }
@@ -438,7 +498,13 @@ async fn update(
     }
 }
 
-fn delete_page(c: &Console<perm::LoyaltyManage>, kind: Kind, e: &Entry, program: &Program, errors: Errors) -> crate::console::Confirm {
+fn delete_page(
+    c: &Console<perm::LoyaltyManage>,
+    kind: Kind,
+    e: &Entry,
+    program: &Program,
+    errors: Errors,
+) -> crate::console::Confirm {
     let texts = kind.texts();
     confirm_page(
         c,
@@ -458,7 +524,10 @@ async fn confirm(
     Path(id): Path<String>,
 ) -> Response {
     match load(kind, &state, &c.ctx, &id).await {
-        Ok(Some((e, p))) => c.page(StatusCode::OK, &delete_page(&c, kind, &e, &p, Errors::none())),
+        Ok(Some((e, p))) => c.page(
+            StatusCode::OK,
+            &delete_page(&c, kind, &e, &p, Errors::none()),
+        ),
         Ok(None) => c.not_found(),
         Err(e) => c.fail(e),
     }
@@ -480,11 +549,13 @@ async fn delete(
         let mut tx = state.store.begin().await?;
         match kind {
             Kind::PointGroups => {
-                let id = PointGroupId::parse(&entry.id).ok_or(patron_app::AppError::NotFound("point group"))?;
+                let id = PointGroupId::parse(&entry.id)
+                    .ok_or(patron_app::AppError::NotFound("point group"))?;
                 point_groups::delete(&mut *tx, &c.ctx, id).await?;
             }
             Kind::CostCenters => {
-                let id = CostCenterId::parse(&entry.id).ok_or(patron_app::AppError::NotFound("cost center"))?;
+                let id = CostCenterId::parse(&entry.id)
+                    .ok_or(patron_app::AppError::NotFound("cost center"))?;
                 cost_centers::delete(&mut *tx, &c.ctx, id).await?;
             }
         }
@@ -496,7 +567,10 @@ async fn delete(
         Ok(()) => redirect_with_flash(&with_program(texts.base, &Some(program)), texts.deleted),
         Err(e) if is_form_error(&e) => {
             let errors = Errors::from_app(c.tr, &e, &[]);
-            c.page(StatusCode::CONFLICT, &delete_page(&c, kind, &entry, &program, errors))
+            c.page(
+                StatusCode::CONFLICT,
+                &delete_page(&c, kind, &entry, &program, errors),
+            )
         }
         Err(e) => c.fail(e),
     }

@@ -101,12 +101,22 @@ fn stored_form<P>(c: &Console<P>, p: &Program, readonly: bool) -> EntryForm {
         name: p.name.clone(),
         editing: true,
         readonly,
-        ..form(c, "loyalty.program_edit_title", &FormData::default(), Errors::none())
+        ..form(
+            c,
+            "loyalty.program_edit_title",
+            &FormData::default(),
+            Errors::none(),
+        )
     }
 }
 
 async fn new(c: Console<perm::LoyaltyManage>) -> Response {
-    let page = form(&c, "loyalty.program_new_title", &FormData::default(), Errors::none());
+    let page = form(
+        &c,
+        "loyalty.program_new_title",
+        &FormData::default(),
+        Errors::none(),
+    );
     c.page(StatusCode::OK, &page)
 }
 
@@ -186,7 +196,11 @@ async fn update(
     }
 }
 
-fn delete_page(c: &Console<perm::LoyaltyManage>, p: &Program, errors: Errors) -> crate::console::Confirm {
+fn delete_page(
+    c: &Console<perm::LoyaltyManage>,
+    p: &Program,
+    errors: Errors,
+) -> crate::console::Confirm {
     confirm_page(
         c,
         "loyalty.program_delete_title",

@@ -1,7 +1,9 @@
 //! `/console/loyalty/tiers`: the tiers of the chosen program. The form shows every validity
 //! field with a hint saying which validity type it belongs to, so it works without script.
 
-use super::{confirm_page, int_field, pick_program, with_program, ListPage, ProgramParams, TableRow};
+use super::{
+    confirm_page, int_field, pick_program, with_program, ListPage, ProgramParams, TableRow,
+};
 use crate::auth::perm;
 use crate::console::form::{is_form_error, CsrfForm, Errors, FormData};
 use crate::console::guard::Console;
@@ -50,7 +52,11 @@ pub fn router() -> Router<AppState> {
 
 fn validity_cells<P>(c: &Console<P>, v: &Validity) -> [String; 3] {
     match *v {
-        Validity::Never => [c.t("loyalty.never_expires").to_string(), String::new(), String::new()],
+        Validity::Never => [
+            c.t("loyalty.never_expires").to_string(),
+            String::new(),
+            String::new(),
+        ],
         Validity::FixedPeriod { days } => [
             c.t("loyalty.validity_fixed_period").to_string(),
             days.to_string(),
@@ -59,7 +65,11 @@ fn validity_cells<P>(c: &Console<P>, v: &Validity) -> [String; 3] {
         Validity::FixedDate { years, month, day } => [
             c.tr.tf(
                 "loyalty.fixed_date_value",
-                &[("years", &years.to_string()), ("month", &month.to_string()), ("day", &day.to_string())],
+                &[
+                    ("years", &years.to_string()),
+                    ("month", &month.to_string()),
+                    ("day", &day.to_string()),
+                ],
             ),
             String::new(),
             years.to_string(),
@@ -88,18 +98,41 @@ async fn list(
         .iter()
         .map(|t| {
             let [kind, days, years] = validity_cells(&c, &t.validity);
-            let base = c.t(if t.is_base { "loyalty.yes" } else { "loyalty.no" });
+            let base = c.t(if t.is_base {
+                "loyalty.yes"
+            } else {
+                "loyalty.no"
+            });
             TableRow {
                 key: t.code.clone(),
-                cells: vec![t.name.clone(), t.code.clone(), t.rank.to_string(), base.to_string(), kind, days, years],
+                cells: vec![
+                    t.name.clone(),
+                    t.code.clone(),
+                    t.rank.to_string(),
+                    base.to_string(),
+                    kind,
+                    days,
+                    years,
+                ],
                 href: format!("{BASE}/{}", t.id),
                 delete_href: format!("{BASE}/{}/delete", t.id),
             }
         })
         .collect();
     let search = lp.search();
-    let program_id = pick.chosen.as_ref().map(|p| p.id.to_string()).unwrap_or_default();
-    let pager = Pager::new(c.tr, BASE, &[("program", &program_id), ("search", &search)], lp.page(), rows.len(), total);
+    let program_id = pick
+        .chosen
+        .as_ref()
+        .map(|p| p.id.to_string())
+        .unwrap_or_default();
+    let pager = Pager::new(
+        c.tr,
+        BASE,
+        &[("program", &program_id), ("search", &search)],
+        lp.page(),
+        rows.len(),
+        total,
+    );
     let can_manage = c.may(Permission::LoyaltyManage);
     let headers = [
         "loyalty.name",
@@ -159,7 +192,13 @@ fn type_choices<P>(c: &Console<P>, current: &str) -> Vec<Choice> {
 }
 
 /// The form as typed (new tier, or a refused change).
-fn typed_form<P>(c: &Console<P>, title: &str, program: &Program, f: &FormData, errors: Errors) -> TierForm {
+fn typed_form<P>(
+    c: &Console<P>,
+    title: &str,
+    program: &Program,
+    f: &FormData,
+    errors: Errors,
+) -> TierForm {
     TierForm {
         l: c.layout(title, "tiers"),
         back: with_program(BASE, &Some(program.clone())),
@@ -194,7 +233,13 @@ fn stored_form<P>(c: &Console<P>, t: &Tier, program: &Program, readonly: bool) -
         validity_day: text(v.day),
         editing: true,
         readonly,
-        ..typed_form(c, "loyalty.tier_edit_title", program, &FormData::default(), Errors::none())
+        ..typed_form(
+            c,
+            "loyalty.tier_edit_title",
+            program,
+            &FormData::default(),
+            Errors::none(),
+        )
     }
 }
 
@@ -225,7 +270,10 @@ async fn new(
     match program_of(&state, &c.ctx, &params).await {
         Ok(p) => {
             let mut f = FormData::default();
-            if tiers::all(&*state.store, &c.ctx, p.id).await.is_ok_and(|t| !t.is_empty()) {
+            if tiers::all(&*state.store, &c.ctx, p.id)
+                .await
+                .is_ok_and(|t| !t.is_empty())
+            {
                 f = FormData::new(vec![("validity_type".into(), "fixed_period".into())]);
             }
             let page = typed_form(&c, "loyalty.tier_new_title", &p, &f, Errors::none());
@@ -318,7 +366,13 @@ async fn update(
     match result {
         Ok(()) => redirect_with_flash(&with_program(BASE, &Some(program)), "flash.tier_saved"),
         Err(e) if is_form_error(&e) => {
-            let mut page = typed_form(&c, "loyalty.tier_edit_title", &program, &f, Errors::from_app(c.tr, &e, FIELDS));
+            let mut page = typed_form(
+                &c,
+                "loyalty.tier_edit_title",
+                &program,
+                &f,
+                Errors::from_app(c.tr, &e, FIELDS),
+            );
             page.code = tier.code.clone();
             page.is_base = tier.is_base;
             page.editing = true;
@@ -328,7 +382,12 @@ async fn update(
     }
 }
 
-fn delete_page(c: &Console<perm::LoyaltyManage>, t: &Tier, program: &Program, errors: Errors) -> Confirm {
+fn delete_page(
+    c: &Console<perm::LoyaltyManage>,
+    t: &Tier,
+    program: &Program,
+    errors: Errors,
+) -> Confirm {
     confirm_page(
         c,
         "loyalty.tier_delete_title",
@@ -373,7 +432,10 @@ async fn delete(
         Ok(()) => redirect_with_flash(&with_program(BASE, &Some(program)), "flash.tier_deleted"),
         Err(e) if is_form_error(&e) => {
             let errors = Errors::from_app(c.tr, &e, &[]);
-            c.page(StatusCode::CONFLICT, &delete_page(&c, &tier, &program, errors))
+            c.page(
+                StatusCode::CONFLICT,
+                &delete_page(&c, &tier, &program, errors),
+            )
         }
         Err(e) => c.fail(e),
     }
