@@ -90,4 +90,22 @@ uuid_id!(
 uuid_id!(
     /// A bulk import job.
     ImportId
+    /// A loyalty program of one tenant.
+    ProgramId
+);
+uuid_id!(
+    /// A point group (point-account type) of a loyalty program.
+    PointGroupId
+);
+uuid_id!(
+    /// A cost center of a loyalty program.
+    CostCenterId
+);
+uuid_id!(
+    /// A tier of a loyalty program.
+    TierId
+);
+uuid_id!(
+    /// A tier up/down rule of a loyalty program.
+    TierRuleId
 );

@@ -22,6 +22,8 @@ pub(crate) fn db(err: sqlx::Error) -> AppError {
                 )
             } else if name.contains("role_key") {
                 ("role_key_taken", Some("key"), "that role key is taken")
+            } else if let Some(found) = loyalty_conflict(&name) {
+                found
             } else {
                 ("duplicate", None, "that record exists already")
             };
@@ -29,4 +31,45 @@ pub(crate) fn db(err: sqlx::Error) -> AppError {
         }
     }
     AppError::Store(err.to_string())
+}
+
+/// The loyalty configuration's unique rules. SQLite names only the columns, and for the partial
+/// index of base tiers (tenant, program) nothing more, so that case is matched last.
+fn loyalty_conflict(name: &str) -> Option<(&'static str, Option<&'static str>, &'static str)> {
+    let found = if name.contains("programs_code") || name.contains("programs.code") {
+        (
+            "program_code_taken",
+            Some("code"),
+            "that program code is taken",
+        )
+    } else if name.contains("point_groups_code") || name.contains("point_groups.code") {
+        (
+            "point_group_code_taken",
+            Some("code"),
+            "that point group code is taken",
+        )
+    } else if name.contains("cost_centers_code") || name.contains("cost_centers.code") {
+        (
+            "cost_center_code_taken",
+            Some("code"),
+            "that cost center code is taken",
+        )
+    } else if name.contains("tiers_code") || name.contains("tiers.code") {
+        ("tier_code_taken", Some("code"), "that tier code is taken")
+    } else if name.contains("tiers_rank") || name.contains("tiers.rank") {
+        (
+            "tier_rank_taken",
+            Some("rank"),
+            "another tier has this rank",
+        )
+    } else if name.contains("tiers_one_base") || name.trim_end().ends_with("tiers.program_id") {
+        (
+            "base_tier_exists",
+            Some("is_base"),
+            "the program has a base tier already",
+        )
+    } else {
+        return None;
+    };
+    Some(found)
 }
