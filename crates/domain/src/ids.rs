@@ -75,3 +75,19 @@ uuid_id!(
     /// One entry of the audit log.
     AuditId
 );
+uuid_id!(
+    /// A product category (master data).
+    CategoryId
+);
+uuid_id!(
+    /// A product (master data).
+    ProductId
+);
+uuid_id!(
+    /// A store, physical or virtual (master data).
+    StoreId
+);
+uuid_id!(
+    /// A payment method (master data).
+    PaymentMethodId
+);
