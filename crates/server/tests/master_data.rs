@@ -354,4 +354,46 @@ both_databases! {
         assert_eq!((counts(&first), counts(&again)), ((200, 1, 0, 0), (200, 1, 0, 0)));
         assert_eq!(again.headers["idempotent-replayed"], "true");
     }
+
+    async fn the_console_lists_filter_and_page(app) {
+        let admin = app.tenant_admin("acme").await;
+        let empty = admin.get("/console/master-data/stores").await;
+        assert_eq!(empty.status, 200);
+        assert!(empty.text.contains("data-test=\"empty\""), "{}", empty.text);
+        assert!(empty.text.contains("PUT /api/v1/stores"));
+        let stores: Vec<Value> = (1..=35).map(|i| json!({"code": format!("CNSHA{i:03}"), "name": format!("上海{i}号店")}))
+            .chain([json!({"code": "TMALL001", "name": "天猫旗舰店", "kind": "virtual", "channel": "tmall"})])
+            .collect();
+        assert_eq!(counts(&admin.put("/api/v1/stores", &json!({"items": stores})).await), (200, 36, 0, 0));
+        let page = admin.get("/console/master-data/stores").await.text;
+        assert!(page.contains("Showing 1–30 of 36"), "{page}");
+        let page = admin.get("/console/master-data/stores?kind=virtual&channel=tmall").await.text;
+        assert!(page.contains("data-test=\"row-TMALL001\"") && !page.contains("row-CNSHA001"), "{page}");
+        assert!(page.contains(">Tmall<"));
+        for path in ["categories", "products", "payment-methods"] {
+            let r = admin.get(&format!("/console/master-data/{path}")).await;
+            assert_eq!(r.status, 200, "{path}");
+        }
+        let reader = app.key_with(&admin, &["master_data:read"]).await;
+        assert_eq!(reader.get("/api/v1/stores?limit=1").await.body["total"], 36);
+    }
+
+    async fn the_demo_tenant_has_master_data(app) {
+        let demo = patron_app::bootstrap::seed_demo(&app.store, app.clock_now()).await.unwrap();
+        assert!(demo.created);
+        let mut admin = app.anonymous();
+        admin.login("demo", "admin", "patron-demo-admin").await;
+        assert_eq!(admin.get("/api/v1/categories").await.body["total"], 44);
+        assert_eq!(admin.get("/api/v1/products").await.body["total"], 300);
+        assert_eq!(admin.get("/api/v1/stores").await.body["total"], 26);
+        assert_eq!(admin.get("/api/v1/stores?kind=virtual").await.body["total"], 6);
+        assert_eq!(admin.get("/api/v1/stores?status=closed").await.body["total"], 3);
+        assert_eq!(admin.get("/api/v1/payment-methods").await.body["total"], 7);
+        let p = admin.get("/api/v1/products/SKU000001").await.body;
+        assert_eq!((p["name"].as_str(), p["category_code"].as_str(), p["price"].as_str()), (Some("香草经典甜筒"), Some("C010101"), Some("9.90")));
+        assert_eq!(admin.get("/api/v1/stores/WXMINI001").await.body["channel"], "wechat_mini");
+        assert_eq!(admin.get("/api/v1/payment-methods/gift_card").await.body["earns_points"], false);
+        let c = admin.get("/api/v1/categories/C050202").await.body;
+        assert_eq!((c["name"].as_str(), c["level"].as_u64()), (Some("礼品卡套装"), Some(3)));
+    }
 }
