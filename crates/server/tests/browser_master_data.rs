@@ -5,6 +5,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+// Shared with `browser.rs`; this file uses only part of it.
+#[allow(dead_code)]
 #[path = "support/browser.rs"]
 mod browser;
 

@@ -21,13 +21,16 @@ pub(crate) trait Synced: Clone + PartialEq {
     fn touch(&mut self, now_ms: i64);
 }
 
+/// The valid items of a batch with their index, and the faults of the others.
+pub(crate) type Checked<F> = (Vec<(usize, F)>, Vec<ItemError>);
+
 /// Checks each item with `check`; returns the valid ones with their index, and the faults of the
 /// others, including any code sent twice.
 pub(crate) fn check_items<I, F>(
     items: &[I],
     check: impl Fn(&I) -> Result<F, Vec<ValidationError>>,
     code: impl Fn(&F) -> &str,
-) -> AppResult<(Vec<(usize, F)>, Vec<ItemError>)> {
+) -> AppResult<Checked<F>> {
     if items.len() > MAX_BATCH {
         return Err(ValidationError::new(
             "items",
