@@ -1,10 +1,15 @@
-//! Use cases of the master data.
+//! Use cases of the master data (spec marketing-analytics-admin §11): product categories,
+//! products, stores and payment methods, synced from the brand's systems by external code.
 
-use crate::context::Ctx;
-use crate::error::AppResult;
-use crate::ports::Store;
+mod batch;
+mod demo;
+mod edit;
+mod model;
+mod reads;
+mod upsert;
 
-/// Adds this area's demo data to the (new) demo tenant; `ctx` acts as its administrator.
-pub async fn seed_demo(_store: &dyn Store, _ctx: &Ctx) -> AppResult<()> {
-    Ok(())
-}
+pub use demo::seed_demo;
+pub use edit::{set_earns_points, set_product_status, set_store_status};
+pub use model::*;
+pub use reads::*;
+pub use upsert::{upsert_categories, upsert_payment_methods, upsert_products, upsert_stores};

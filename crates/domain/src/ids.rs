@@ -108,4 +108,18 @@ uuid_id!(
 uuid_id!(
     /// A tier up/down rule of a loyalty program.
     TierRuleId
+    /// A product category (master data).
+    CategoryId
+);
+uuid_id!(
+    /// A product (master data).
+    ProductId
+);
+uuid_id!(
+    /// A store, physical or virtual (master data).
+    StoreId
+);
+uuid_id!(
+    /// A payment method (master data).
+    PaymentMethodId
 );

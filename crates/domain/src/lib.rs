@@ -12,6 +12,7 @@ pub mod login;
 pub mod loyalty;
 pub mod master_data;
 pub mod member;
+pub mod money;
 pub mod person;
 pub mod rbac;
 pub mod tenant;
