@@ -90,6 +90,8 @@ uuid_id!(
 uuid_id!(
     /// A bulk import job.
     ImportId
+);
+uuid_id!(
     /// A loyalty program of one tenant.
     ProgramId
 );
@@ -108,6 +110,8 @@ uuid_id!(
 uuid_id!(
     /// A tier up/down rule of a loyalty program.
     TierRuleId
+);
+uuid_id!(
     /// A product category (master data).
     CategoryId
 );
