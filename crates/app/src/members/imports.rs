@@ -329,3 +329,36 @@ pub fn job_ctx(ctx: &Ctx) -> Ctx {
     c.principal.permissions = c.principal.permissions.with(Permission::CustomersRegister);
     c
 }
+
+/// The programs an import can register into, as (code, name).
+pub async fn programs(store: &dyn Store, ctx: &Ctx) -> AppResult<Vec<(String, String)>> {
+    ctx.principal.require(Permission::CustomersImport)?;
+    let t = ctx.principal.tenant()?;
+    Ok(store
+        .reader()
+        .await?
+        .all_programs(t)
+        .await?
+        .into_iter()
+        .map(|p| (p.code, p.name))
+        .collect())
+}
+
+/// Runs a started job in the background and logs how it ended.
+pub fn spawn(
+    store: std::sync::Arc<dyn Store>,
+    pii: std::sync::Arc<Pii>,
+    ctx: Ctx,
+    id: ImportId,
+    now: std::sync::Arc<dyn Fn() -> i64 + Send + Sync>,
+) {
+    tokio::spawn(async move {
+        let ctx = job_ctx(&ctx);
+        match run(&*store, &pii, &ctx, id, &*now).await {
+            Ok(job) => {
+                tracing::info!(import = %id, created = job.created_rows, merged = job.merged_rows, failed = job.failed_rows, "import finished")
+            }
+            Err(e) => tracing::error!(import = %id, error = %e, "import failed"),
+        }
+    });
+}

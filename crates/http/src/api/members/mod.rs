@@ -1,6 +1,7 @@
 //! The API of customers, members, channel bindings and imports.
 
 mod customers;
+pub mod imports;
 mod members;
 pub mod views;
 
@@ -12,6 +13,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(members::router())
         .merge(customers::router())
+        .merge(imports::router())
 }
 
 /// This module's part of the OpenAPI document.
@@ -30,6 +32,11 @@ pub fn router() -> Router<AppState> {
         customers::erase,
         customers::bind,
         customers::unbind,
+        imports::template,
+        imports::upload,
+        imports::list,
+        imports::show,
+        imports::failures,
     ),
     components(schemas(
         views::CustomerView,

@@ -2,6 +2,7 @@
 //! the profile form and PII erasure.
 
 mod customers;
+mod imports;
 mod portrait;
 
 use crate::state::AppState;
@@ -11,4 +12,5 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(customers::router())
         .merge(portrait::router())
+        .merge(imports::router())
 }
