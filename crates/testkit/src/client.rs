@@ -116,6 +116,33 @@ impl Client {
         }
     }
 
+    /// Posts raw bytes (a file upload).
+    pub async fn post_bytes(&self, path: &str, bytes: Vec<u8>) -> Reply {
+        let mut req = self.http.post(format!("{}{path}", self.base));
+        if let Some(key) = &self.key {
+            req = req.bearer_auth(key);
+        }
+        if let Some(csrf) = &self.csrf {
+            req = req.header("x-csrf-token", csrf);
+        }
+        let resp = req
+            .header("content-type", "application/octet-stream")
+            .body(bytes)
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
     pub async fn get(&self, path: &str) -> Reply {
         self.send(reqwest::Method::GET, path, None, &[]).await
     }

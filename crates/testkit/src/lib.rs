@@ -33,6 +33,8 @@ pub struct TestApp {
     pub store: SqlStore,
     pub clock: FixedClock,
     pub db: Db,
+    /// The database's URL (the SQLite file, or the PostgreSQL database).
+    pub database_url: String,
     _dir: Option<TempDir>,
 }
 
@@ -69,6 +71,12 @@ async fn postgres_url() -> String {
 
 /// Opens a fresh, migrated store.
 pub async fn fresh_store(db: Db) -> (SqlStore, Option<TempDirHandle>) {
+    let (store, dir, _) = fresh_store_with_url(db).await;
+    (store, dir)
+}
+
+/// Opens a fresh, migrated store and says where it is.
+pub async fn fresh_store_with_url(db: Db) -> (SqlStore, Option<TempDirHandle>, String) {
     let (url, dir) = match db {
         Db::Sqlite => {
             let dir =
@@ -82,13 +90,13 @@ pub async fn fresh_store(db: Db) -> (SqlStore, Option<TempDirHandle>) {
         Db::Postgres => (postgres_url().await, None),
     };
     let store = SqlStore::connect(&StoreOptions {
-        url,
+        url: url.clone(),
         max_connections: 8,
     })
     .await
     .unwrap();
     store.migrate().await.unwrap();
-    (store, dir)
+    (store, dir, url)
 }
 
 /// Keeps a test's temporary folder alive.
@@ -96,7 +104,7 @@ pub struct TempDirHandle(TempDir);
 
 /// Starts Patron on a random port with a fresh database and a platform administrator.
 pub async fn spawn_app(db: Db) -> TestApp {
-    let (store, dir) = fresh_store(db).await;
+    let (store, dir, database_url) = fresh_store_with_url(db).await;
     // A fixed clock at the real time: tests move it explicitly.
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -133,6 +141,7 @@ pub async fn spawn_app(db: Db) -> TestApp {
         store,
         clock,
         db,
+        database_url,
         _dir: dir.map(|d| d.0),
     }
 }

@@ -178,7 +178,8 @@ fn changed_pii_fields(p: &Profile) -> Vec<&'static str> {
     out
 }
 
-/// Edits the given profile fields. A phone that belongs to another customer is refused.
+/// Edits the given profile fields. A phone that belongs to another customer is refused. The
+/// answer shows the PII masked.
 pub async fn update(
     tx: &mut dyn Tx,
     ctx: &Ctx,
@@ -231,7 +232,9 @@ pub async fn update(
         },
     )
     .await?;
-    let shown = profile::show(pii, &after, sees_clear(ctx))?;
+    // Masked for everyone: the answer to a change may be kept for idempotent replays, and
+    // no PII may rest in clear.
+    let shown = profile::show(pii, &after, false)?;
     Ok(CustomerView {
         customer: after,
         pii: shown,

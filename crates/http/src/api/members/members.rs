@@ -163,11 +163,9 @@ pub async fn register(
         let result = mutate(&state, &auth.ctx, &headers, &body.request_hash, move |tx| {
             Box::pin(async move {
                 let done = register::register(tx, &ctx, &pii, p).await?;
-                let shown = patron_app::members::profile::show(
-                    &pii,
-                    &done.customer,
-                    patron_app::members::customers::sees_clear(&ctx),
-                )?;
+                // Answers to changes are masked for everyone: the caller sent the values, and
+                // the answer is kept for idempotent replays, where no PII may rest in clear.
+                let shown = patron_app::members::profile::show(&pii, &done.customer, false)?;
                 let view = RegistrationView {
                     member: MemberView::from(&done.member),
                     customer: CustomerView::from(&Shown {

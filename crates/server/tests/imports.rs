@@ -1,0 +1,183 @@
+//! Bulk import of customers and members from CSV and XLSX through the API, on both databases:
+//! row checks, duplicate handling, the failure file, progress and permissions.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use patron_testkit::both_databases;
+use patron_testkit::fixtures::member_club;
+use patron_testkit::{Client, Reply};
+use serde_json::json;
+
+/// Waits for a job to finish (it runs in the background).
+async fn finished(client: &Client, id: &str) -> Reply {
+    for _ in 0..200 {
+        let r = client.get(&format!("/api/v1/imports/{id}")).await;
+        if r.body["status"] == "done" || r.body["status"] == "failed" {
+            return r;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the import did not finish");
+}
+
+const CSV: &str = "phone,channel,name,birthday,store,registered_at,external_id\n\
+13812345678,pos,张三,1997-11-11,POS001,2021-04-14 19:02:41,\n\
+1381234567,pos,Too short,,,,\n\
+13900000001,fax,Unknown channel,,,,\n\
+13900000002,pos,Bad date,1997/11/11,,,\n\
+13900000003,pos,Unknown store,,NOPE,,\n\
+13900000004,wechat_mini,Old row,,,2021-01-01,mini-4\n\
+13900000004,wechat_mini,New row,,,2022-01-01,mini-4b\n\
+13700000000,tmall,Known member,,,,\n\
++85291234567,pos,International,,,,\n";
+
+both_databases! {
+    async fn a_csv_import_registers_valid_rows_and_returns_the_rest(app) {
+        let admin = app.tenant_admin("acme").await;
+        member_club(&admin).await;
+        let known = admin.post("/api/v1/members", &json!({"program": "club", "channel": "pos", "phone": "13700000000", "name": "Known"})).await;
+        assert_eq!(known.status, 201);
+
+        let r = admin.post_bytes("/api/v1/imports?program=club&file_name=members.csv", CSV.as_bytes().to_vec()).await;
+        assert_eq!(r.status, 202, "{}", r.text);
+        assert_eq!((r.body["total_rows"].as_i64(), r.body["format"].as_str()), (Some(9), Some("csv")));
+        let id = r.body["id"].as_str().unwrap().to_string();
+        let job = finished(&admin, &id).await.body;
+        assert_eq!(job["status"], "done", "{job}");
+        // New: 张三 and the newer wechat row; known: 13700000000; refused: 6.
+        assert_eq!((job["created_rows"].as_i64(), job["merged_rows"].as_i64(), job["failed_rows"].as_i64(), job["processed_rows"].as_i64()),
+            (Some(2), Some(1), Some(6), Some(9)));
+        assert_eq!(admin.get("/api/v1/customers").await.body["total"], 3);
+
+        // The imported member: registration time read in the tenant's zone (Asia/Shanghai).
+        let found = admin.get("/api/v1/members/lookup?phone=13812345678").await.body;
+        assert_eq!(found["members"][0]["registered_at"], "2021-04-14T11:02:41.000Z");
+        assert_eq!(found["customer"]["birthday"], "1997-11-11");
+        // Of two rows with one phone and channel, the newer one was kept, with its binding.
+        let found = admin.get("/api/v1/members/lookup?channel=wechat_mini&external_id=mini-4b").await;
+        assert_eq!((found.status, found.body["customer"]["name"].as_str()), (200, Some("New row")));
+        assert_eq!(admin.get("/api/v1/members/lookup?channel=wechat_mini&external_id=mini-4").await.status, 404);
+
+        let f = admin.get(&format!("/api/v1/imports/{id}/failures")).await;
+        assert_eq!(f.status, 200);
+        assert!(f.headers["content-type"].to_str().unwrap().starts_with("text/csv"));
+        let lines: Vec<&str> = f.text.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(lines[0], "line,error,phone,channel,name,birthday,store,registered_at,external_id");
+        let codes: Vec<(String, String)> = lines[1..].iter().map(|l| {
+            let mut cells = l.splitn(3, ',');
+            (cells.next().unwrap().to_string(), cells.next().unwrap().trim_start_matches('"').split(':').next().unwrap().to_string())
+        }).collect();
+        let expected = [("3", "invalid_phone"), ("4", "unknown_channel"), ("5", "invalid_date"), ("6", "unknown_store"), ("7", "duplicate_row"), ("10", "invalid_phone")];
+        assert_eq!(codes, expected.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>());
+        assert!(lines[4].ends_with("13900000003,pos,Unknown store,,NOPE,,"), "{}", lines[4]);
+
+        // Importing the same file again duplicates nothing.
+        let again = admin.post_bytes("/api/v1/imports?program=club&file_name=members.csv", CSV.as_bytes().to_vec()).await;
+        let job = finished(&admin, again.body["id"].as_str().unwrap()).await.body;
+        assert_eq!((job["created_rows"].as_i64(), job["merged_rows"].as_i64(), job["failed_rows"].as_i64()), (Some(0), Some(3), Some(6)));
+        assert_eq!(admin.get("/api/v1/customers").await.body["total"], 3);
+        let list = admin.get("/api/v1/imports").await.body;
+        assert_eq!(list["total"], 2);
+        assert_eq!(admin.get("/api/v1/audit?action=import.start").await.body["total"], 2);
+    }
+
+    async fn an_xlsx_import_reads_the_first_sheet(app) {
+        let admin = app.tenant_admin("acme").await;
+        member_club(&admin).await;
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (c, h) in ["手机号", "注册渠道", "姓名", "出生日期"].iter().enumerate() {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        // A phone typed as a number, as spreadsheets do.
+        sheet.write_number(1, 0, 13812345678.0).unwrap();
+        sheet.write_string(1, 1, "pos").unwrap();
+        sheet.write_string(1, 2, "李四").unwrap();
+        sheet.write_string(1, 3, "1990-01-02").unwrap();
+        sheet.write_string(2, 0, "123").unwrap();
+        sheet.write_string(2, 1, "pos").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let r = admin.post_bytes("/api/v1/imports?program=club&file_name=members.xlsx", bytes).await;
+        assert_eq!(r.status, 202, "{}", r.text);
+        let job = finished(&admin, r.body["id"].as_str().unwrap()).await.body;
+        assert_eq!((job["created_rows"].as_i64(), job["failed_rows"].as_i64()), (Some(1), Some(1)));
+        let found = admin.get("/api/v1/members/lookup?phone=13812345678").await.body;
+        assert_eq!(found["customer"]["name"], "李四");
+
+        let t = admin.get("/api/v1/imports/template?format=xlsx").await;
+        assert_eq!(t.status, 200);
+        assert_eq!(t.headers["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        let t = admin.get("/api/v1/imports/template").await;
+        assert!(t.text.trim_start_matches('\u{feff}').starts_with("phone,channel,name,gender,birthday"));
+    }
+
+    async fn bad_uploads_are_refused_and_nothing_is_queued(app) {
+        let admin = app.tenant_admin("acme").await;
+        member_club(&admin).await;
+        for (path, bytes, code, field) in [
+            ("/api/v1/imports?program=nope&file_name=m.csv", CSV.as_bytes().to_vec(), "unknown_program", "program"),
+            ("/api/v1/imports?program=club&file_name=m.txt", CSV.as_bytes().to_vec(), "unsupported_format", "format"),
+            ("/api/v1/imports?program=club&file_name=m.csv", b"name,city\nx,y\n".to_vec(), "missing_column", "file"),
+            ("/api/v1/imports?program=club&file_name=m.xlsx", b"not a spreadsheet".to_vec(), "unreadable_file", "file"),
+        ] {
+            let r = admin.post_bytes(path, bytes).await;
+            assert_eq!((r.status, r.code(), r.body["field"].as_str()), (422, code, Some(field)), "{path}: {}", r.text);
+        }
+        assert_eq!(admin.get("/api/v1/imports").await.body["total"], 0);
+    }
+
+    async fn imports_need_their_permission_and_stay_in_their_tenant(app) {
+        let admin = app.tenant_admin("acme").await;
+        member_club(&admin).await;
+        let r = admin.post_bytes("/api/v1/imports?program=club&file_name=m.csv", CSV.as_bytes().to_vec()).await;
+        let id = r.body["id"].as_str().unwrap().to_string();
+        finished(&admin, &id).await;
+        let reader = app.key_with(&admin, &["customers:read"]).await;
+        let r = reader.post_bytes("/api/v1/imports?program=club&file_name=m.csv", CSV.as_bytes().to_vec()).await;
+        assert_eq!((r.status, r.body["permission"].as_str()), (403, Some("customers:import")));
+        assert_eq!(reader.get(&format!("/api/v1/imports/{id}/failures")).await.status, 403);
+        let other = app.tenant_admin("globex").await;
+        assert_eq!(other.get(&format!("/api/v1/imports/{id}")).await.status, 404);
+        assert_eq!(other.get(&format!("/api/v1/imports/{id}/failures")).await.status, 404);
+        assert_eq!(other.get("/api/v1/imports").await.body["total"], 0);
+        // An importer without customers:register still registers through the job.
+        let importer = app.key_with(&admin, &["customers:import"]).await;
+        let csv = "phone,channel\n13600000000,pos\n";
+        let r = importer.post_bytes("/api/v1/imports?program=club&file_name=one.csv", csv.as_bytes().to_vec()).await;
+        let job = finished(&importer, r.body["id"].as_str().unwrap()).await.body;
+        assert_eq!(job["created_rows"], 1);
+    }
+
+    async fn personal_data_never_rests_in_clear(app) {
+        let admin = app.tenant_admin("acme").await;
+        member_club(&admin).await;
+        let r = admin.send(reqwest::Method::POST, "/api/v1/members", Some(&json!({
+            "program": "club", "channel": "pos", "phone": "13812345678", "name": "张三丰",
+            "email": "zhang.sanfeng@brand.cn", "address": "广东省深圳市南山区科技园1号", "birthday": "1997-11-11",
+        })), &[("idempotency-key", "reg-1")]).await;
+        assert_eq!(r.status, 201);
+        let customer = r.body["customer"]["id"].as_str().unwrap().to_string();
+        admin.patch(&format!("/api/v1/customers/{customer}"), &json!({"email": "zsf@brand.cn"})).await;
+        let secrets = ["13812345678", "张三丰", "zhang.sanfeng@brand.cn", "zsf@brand.cn", "科技园1号", "1997-11-11"];
+        let stored: Vec<u8> = if app.database_url.starts_with("sqlite:") {
+            let path = app.database_url.trim_start_matches("sqlite://").split('?').next().unwrap().to_string();
+            let mut bytes = std::fs::read(&path).unwrap();
+            if let Ok(wal) = std::fs::read(format!("{path}-wal")) {
+                bytes.extend(wal);
+            }
+            bytes
+        } else {
+            let out = std::process::Command::new("pg_dump").arg("--data-only").arg(&app.database_url).output().expect("pg_dump runs");
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            out.stdout
+        };
+        assert!(stored.len() > 1000, "the database read looks empty");
+        for s in secrets {
+            assert!(!stored.windows(s.len()).any(|w| w == s.as_bytes()), "{s} is stored in clear");
+        }
+        // The clear values are still there for those allowed to read them.
+        let read = admin.get(&format!("/api/v1/customers/{customer}")).await.body;
+        assert_eq!(read["customer"]["phone"], "13812345678");
+        assert_eq!(read["customer"]["email"], "zsf@brand.cn");
+    }
+}
