@@ -64,8 +64,16 @@ pub const DEMO: Demo = Demo {
     created: false,
 };
 
-/// Creates the demo tenant unless it exists (so restarting with `--demo` changes nothing).
-pub async fn seed_demo(store: &dyn Store, pii: &crate::pii::Pii, now_ms: i64) -> AppResult<Demo> {
+/// The number of customers the demo tenant gets.
+pub const DEMO_CUSTOMERS: u64 = 10_000;
+
+/// Creates the demo tenant unless it exists, with `customers` demo members.
+pub async fn seed_demo(
+    store: &dyn Store,
+    pii: &crate::pii::Pii,
+    now_ms: i64,
+    customers: u64,
+) -> AppResult<Demo> {
     if store
         .reader()
         .await?
@@ -112,7 +120,7 @@ pub async fn seed_demo(store: &dyn Store, pii: &crate::pii::Pii, now_ms: i64) ->
     // Configuration and master data first: members refer to both.
     crate::loyalty::seed_demo(store, &ctx).await?;
     crate::master_data::seed_demo(store, &ctx).await?;
-    crate::members::seed_demo(store, pii, &ctx).await?;
+    crate::members::seed_demo(store, pii, &ctx, customers).await?;
     Ok(Demo {
         created: true,
         ..DEMO

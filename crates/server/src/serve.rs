@@ -94,7 +94,7 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         println!("  This password is shown only now.");
     }
     if demo {
-        let d = bootstrap::seed_demo(&store, &pii, now).await?;
+        let d = bootstrap::seed_demo(&store, &pii, now, bootstrap::DEMO_CUSTOMERS).await?;
         println!(
             "Demo tenant {} at {}/console/login",
             if d.created { "created" } else { "ready" },

@@ -280,7 +280,7 @@ async fn an_operator_without_pii_sees_masked_values() {
         to_chinese(&b, "张*").await;
         assert_eq!(
             b.text("[data-test=masked-hint]").await,
-            "个人信息已脱敏:您的角色无权查看明文。"
+            "个人信息已脱敏：您的角色无权查看明文。"
         );
         assert_eq!(fact(&b, "手机号码").await, "138****5678");
     })

@@ -384,7 +384,7 @@ both_databases! {
     }
 
     async fn the_demo_tenant_has_the_manuals_configuration(app) {
-        patron_app::bootstrap::seed_demo(&app.store, &patron_app::pii::Pii::new(patron_testkit::TEST_PII_KEY), app.clock_now()).await.unwrap();
+        patron_app::bootstrap::seed_demo(&app.store, &patron_app::pii::Pii::new(patron_testkit::TEST_PII_KEY), app.clock_now(), 40).await.unwrap();
         let mut admin = app.anonymous();
         admin.login("demo", "admin", "patron-demo-admin").await;
         let programs = admin.get("/api/v1/programs").await.body;

@@ -379,7 +379,7 @@ both_databases! {
     }
 
     async fn the_demo_tenant_has_master_data(app) {
-        let demo = patron_app::bootstrap::seed_demo(&app.store, &patron_app::pii::Pii::new(patron_testkit::TEST_PII_KEY), app.clock_now()).await.unwrap();
+        let demo = patron_app::bootstrap::seed_demo(&app.store, &patron_app::pii::Pii::new(patron_testkit::TEST_PII_KEY), app.clock_now(), 40).await.unwrap();
         assert!(demo.created);
         let mut admin = app.anonymous();
         admin.login("demo", "admin", "patron-demo-admin").await;

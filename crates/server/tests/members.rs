@@ -263,4 +263,26 @@ both_databases! {
         let d = admin.get(&format!("/api/v1/customers/{id}")).await.body;
         assert_eq!(d["bindings"].as_array().unwrap().len(), channels.len());
     }
+    async fn the_demo_tenant_gets_plausible_members(app) {
+        let pii = patron_app::pii::Pii::new(patron_testkit::TEST_PII_KEY);
+        patron_app::bootstrap::seed_demo(&app.store, &pii, app.clock_now(), 120).await.unwrap();
+        let mut admin = app.anonymous();
+        admin.login("demo", "admin", "patron-demo-admin").await;
+        let page = admin.get("/api/v1/customers?limit=200").await.body;
+        assert_eq!(page["total"], 120);
+        let items = page["items"].as_array().unwrap();
+        // Valid-format mainland mobiles, names, birthdays.
+        assert!(items.iter().all(|c| c["phone"].as_str().is_some_and(|p| p.len() == 11 && p.starts_with('1'))));
+        assert!(items.iter().all(|c| c["name"].as_str().is_some_and(|n| n.chars().count() >= 2)));
+        let online = items.iter().filter(|c| c["source_channel"] != "pos").count();
+        assert!((40..=100).contains(&online), "{online} online of 120");
+        let d = admin.get(&format!("/api/v1/customers/{}", items[0]["id"].as_str().unwrap())).await.body;
+        let member = d["members"][0]["id"].as_str().unwrap();
+        let m = admin.get(&format!("/api/v1/members/{member}")).await.body;
+        assert_eq!(m["tier_records"].as_array().unwrap().len(), 1);
+        assert_eq!(m["point_accounts"].as_array().unwrap().len(), 2);
+        // Seeding again changes nothing.
+        patron_app::bootstrap::seed_demo(&app.store, &pii, app.clock_now(), 120).await.unwrap();
+        assert_eq!(admin.get("/api/v1/customers").await.body["total"], 120);
+    }
 }

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod bindings;
 pub mod customers;
+pub mod demo;
 pub mod import_file;
 pub mod import_rows;
 pub mod imports;
@@ -17,7 +18,13 @@ use crate::context::Ctx;
 use crate::error::AppResult;
 use crate::ports::Store;
 
-/// Adds this area's demo data to the (new) demo tenant; `ctx` acts as its administrator.
-pub async fn seed_demo(_store: &dyn Store, _pii: &crate::pii::Pii, _ctx: &Ctx) -> AppResult<()> {
-    Ok(())
+/// Adds `customers` demo members to the demo program of the (new) demo tenant; `ctx` acts as
+/// its administrator.
+pub async fn seed_demo(
+    store: &dyn Store,
+    pii: &crate::pii::Pii,
+    ctx: &Ctx,
+    customers: u64,
+) -> AppResult<()> {
+    demo::seed(store, pii, ctx, "member-club", customers).await
 }

@@ -79,8 +79,9 @@ impl Profile {
             Some(b) => person::parse_birthday(b, latest_today(now_ms))?,
             None => None,
         };
+        // Emails are kept lowercase: people type them in any case and mean one address.
         let email = match input.email.as_deref() {
-            Some(e) => parse_email(e)?,
+            Some(e) => parse_email(e)?.map(|e| e.to_lowercase()),
             None => None,
         };
         let gender = match input.gender.as_deref() {
