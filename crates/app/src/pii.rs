@@ -30,6 +30,8 @@ pub enum Field {
     Birthday,
     Address,
     IdNumber,
+    /// An uploaded import file or its failure file: whole rows of personal data.
+    ImportFile,
 }
 
 impl Field {
@@ -41,6 +43,7 @@ impl Field {
             Self::Birthday => b"birthday",
             Self::Address => b"address",
             Self::IdNumber => b"id_number",
+            Self::ImportFile => b"import_file",
         }
     }
 }
@@ -106,11 +109,22 @@ impl Pii {
 
     /// Encrypts `plain`: version byte, random 96-bit nonce, ciphertext and tag.
     pub fn seal(&self, tenant: TenantId, field: Field, plain: &str) -> Vec<u8> {
+        self.seal_bytes(tenant, field, plain.as_bytes())
+    }
+
+    /// Decrypts a value sealed by [`Pii::seal`] for the same tenant and field.
+    pub fn open(&self, tenant: TenantId, field: Field, sealed: &[u8]) -> AppResult<String> {
+        String::from_utf8(self.open_bytes(tenant, field, sealed)?)
+            .map_err(|_| AppError::Store("a stored PII value is not text".into()))
+    }
+
+    /// [`Pii::seal`] for bytes (files).
+    pub fn seal_bytes(&self, tenant: TenantId, field: Field, plain: &[u8]) -> Vec<u8> {
         let mut nonce = [0u8; NONCE_LEN];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         let aad = Self::aad(tenant, field);
         let payload = Payload {
-            msg: plain.as_bytes(),
+            msg: plain,
             aad: &aad,
         };
         // Encryption fails only for messages of gigabytes; PII fields are short.
@@ -125,15 +139,14 @@ impl Pii {
         out
     }
 
-    /// Decrypts a value sealed by [`Pii::seal`] for the same tenant and field.
-    pub fn open(&self, tenant: TenantId, field: Field, sealed: &[u8]) -> AppResult<String> {
+    /// [`Pii::open`] for bytes (files).
+    pub fn open_bytes(&self, tenant: TenantId, field: Field, sealed: &[u8]) -> AppResult<Vec<u8>> {
         let broken = || AppError::Store("a stored PII value does not decrypt (wrong key?)".into());
         if sealed.len() < 1 + NONCE_LEN || sealed[0] != VERSION {
             return Err(broken());
         }
         let aad = Self::aad(tenant, field);
-        let plain = self
-            .cipher
+        self.cipher
             .decrypt(
                 Nonce::from_slice(&sealed[1..=NONCE_LEN]),
                 Payload {
@@ -141,8 +154,7 @@ impl Pii {
                     aad: &aad,
                 },
             )
-            .map_err(|_| broken())?;
-        String::from_utf8(plain).map_err(|_| broken())
+            .map_err(|_| broken())
     }
 
     /// The blind index of a normalised value: equal values of one tenant and field give equal

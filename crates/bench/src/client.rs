@@ -24,6 +24,33 @@ pub struct Target {
     path_and_query: Uri,
     headers: HeaderMap,
     body: Bytes,
+    /// Set when the path or body holds `{n}` or `{r}` (see [`Target::request`]).
+    templated: Option<Template>,
+}
+
+/// Per-request values substituted into the path and body: `{n}` is the request's sequence
+/// number plus `start`, `{r}` a number below `range` scattered by the sequence number; both are
+/// written with eight digits, so `139{n}` is a unique mobile number.
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub path: String,
+    pub body: String,
+    pub start: u64,
+    pub range: u64,
+}
+
+fn scatter(i: u64) -> u64 {
+    let mut x = i.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    x ^= x >> 31;
+    x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x ^ (x >> 29)
+}
+
+impl Template {
+    fn fill(&self, text: &str, slot: u64) -> String {
+        text.replace("{n}", &format!("{:08}", self.start + slot))
+            .replace("{r}", &format!("{:08}", scatter(slot) % self.range.max(1)))
+    }
 }
 
 impl Target {
@@ -87,19 +114,45 @@ impl Target {
             path_and_query,
             headers,
             body: body.map_or_else(Bytes::new, |b| Bytes::copy_from_slice(b.as_bytes())),
+            templated: None,
         })
+    }
+
+    /// Makes `{n}` and `{r}` in the URL's path and in the body vary per request.
+    pub fn with_template(mut self, url: &str, body: Option<&str>, start: u64, range: u64) -> Self {
+        let path = url
+            .split_once("://")
+            .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
+            .unwrap_or_else(|| "/".into());
+        let body = body.unwrap_or_default().to_string();
+        if path.contains('{') || body.contains('{') {
+            self.templated = Some(Template {
+                path,
+                body,
+                start,
+                range,
+            });
+        }
+        self
     }
 
     pub fn method(&self) -> &Method {
         &self.method
     }
 
-    fn request(&self) -> anyhow::Result<Request<Full<Bytes>>> {
+    fn request(&self, slot: u64) -> anyhow::Result<Request<Full<Bytes>>> {
+        let (uri, body) = match &self.templated {
+            Some(t) => (
+                t.fill(&t.path, slot).parse::<Uri>()?,
+                Bytes::from(t.fill(&t.body, slot)),
+            ),
+            None => (self.path_and_query.clone(), self.body.clone()),
+        };
         let mut req = Request::builder()
             .method(self.method.clone())
-            .uri(self.path_and_query.clone())
+            .uri(uri)
             .version(Version::HTTP_11)
-            .body(Full::new(self.body.clone()))?;
+            .body(Full::new(body))?;
         // hyper sets Content-Length from the body's exact size.
         *req.headers_mut() = self.headers.clone();
         Ok(req)
@@ -138,17 +191,17 @@ impl Connection {
     /// Send one request and read the whole response body (so the connection
     /// can be reused). Returns the status; any I/O or protocol failure is an
     /// error and drops the connection so the next request reconnects.
-    pub async fn send(&mut self, target: &Target) -> anyhow::Result<StatusCode> {
-        let result = self.send_inner(target).await;
+    pub async fn send(&mut self, target: &Target, slot: u64) -> anyhow::Result<StatusCode> {
+        let result = self.send_inner(target, slot).await;
         if result.is_err() {
             self.sender = None;
         }
         result
     }
 
-    async fn send_inner(&mut self, target: &Target) -> anyhow::Result<StatusCode> {
+    async fn send_inner(&mut self, target: &Target, slot: u64) -> anyhow::Result<StatusCode> {
         let mut sender = self.ready_sender(target).await?;
-        let resp = sender.send_request(target.request()?).await?;
+        let resp = sender.send_request(target.request(slot)?).await?;
         let status = resp.status();
         let reusable = keeps_alive(resp.version(), resp.headers());
         resp.into_body()

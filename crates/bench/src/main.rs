@@ -62,6 +62,12 @@ struct Args {
     /// Also print the summary as one JSON object (last line of stdout).
     #[arg(long)]
     json: bool,
+    /// First value of `{n}` in the URL and body (each request adds its sequence number).
+    #[arg(long, default_value_t = 0)]
+    seq_start: u64,
+    /// `{r}` in the URL and body takes values below this, scattered across requests.
+    #[arg(long, default_value_t = 1)]
+    range: u64,
     /// Runtime worker threads. Default 1, so that on a 2-core machine the
     /// server under test keeps a core of its own.
     #[arg(long, default_value_t = 1)]
@@ -82,13 +88,22 @@ fn run(args: Args) -> anyhow::Result<()> {
     anyhow::ensure!(args.connections >= 1, "--connections must be >= 1");
     anyhow::ensure!(args.threads >= 1, "--threads must be >= 1");
     let schedule = Arc::new(Schedule::new(args.rate, args.warmup, args.duration)?);
-    let target = Arc::new(Target::new(
-        &args.url,
-        &args.method,
-        &args.headers,
-        args.api_key.as_deref(),
-        args.body.as_deref(),
-    )?);
+    // `{n}` and `{r}` vary per request (see `client::Template`); the URL is checked with them
+    // filled in.
+    let plain_url = args
+        .url
+        .replace("{n}", "00000000")
+        .replace("{r}", "00000000");
+    let target = Arc::new(
+        Target::new(
+            &plain_url,
+            &args.method,
+            &args.headers,
+            args.api_key.as_deref(),
+            args.body.as_deref(),
+        )?
+        .with_template(&args.url, args.body.as_deref(), args.seq_start, args.range),
+    );
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(args.threads)
@@ -232,7 +247,7 @@ async fn worker(
         if measured {
             rec.record_send_lag(sent.saturating_duration_since(due));
         }
-        match timeout_at(hard_deadline, conn.send(&target)).await {
+        match timeout_at(hard_deadline, conn.send(&target, slot)).await {
             Ok(Ok(status)) => {
                 if measured {
                     let done = Instant::now();

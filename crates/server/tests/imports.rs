@@ -158,7 +158,12 @@ both_databases! {
         assert_eq!(r.status, 201);
         let customer = r.body["customer"]["id"].as_str().unwrap().to_string();
         admin.patch(&format!("/api/v1/customers/{customer}"), &json!({"email": "zsf@brand.cn"})).await;
-        let secrets = ["13812345678", "张三丰", "zhang.sanfeng@brand.cn", "zsf@brand.cn", "科技园1号", "1997-11-11"];
+        // An import file (with a refused row, so there is a failure file) rests sealed too.
+        let csv = "phone,channel,name\n13912345678,pos,李四光\n1391234567,pos,王五六\n";
+        let r = admin.post_bytes("/api/v1/imports?program=club&file_name=pii.csv", csv.as_bytes().to_vec()).await;
+        let job = finished(&admin, r.body["id"].as_str().unwrap()).await.body;
+        assert_eq!((job["created_rows"].as_i64(), job["failed_rows"].as_i64()), (Some(1), Some(1)));
+        let secrets = ["13812345678", "张三丰", "zhang.sanfeng@brand.cn", "zsf@brand.cn", "科技园1号", "1997-11-11", "13912345678", "李四光", "1391234567", "王五六"];
         let stored: Vec<u8> = if app.database_url.starts_with("sqlite:") {
             let path = app.database_url.trim_start_matches("sqlite://").split('?').next().unwrap().to_string();
             let mut bytes = std::fs::read(&path).unwrap();

@@ -11,7 +11,7 @@ use super::register;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::model::{ListQuery, Page};
-use crate::pii::Pii;
+use crate::pii::{Field, Pii};
 use crate::ports::Store;
 use crate::secrets::new_uuid;
 use chrono_tz::Tz;
@@ -28,6 +28,7 @@ pub const MAX_ROWS: usize = 1_000_000;
 /// Checks the upload and stores it as a queued job; [`run`] does the work.
 pub async fn start(
     store: &dyn Store,
+    pii: &Pii,
     ctx: &Ctx,
     program: &str,
     file_name: &str,
@@ -94,7 +95,9 @@ pub async fn start(
         finished_at_ms: None,
     };
     let mut tx = store.begin().await?;
-    tx.insert_import_job(&job, &content).await?;
+    // The file holds whole rows of personal data: it rests sealed like every PII field.
+    let sealed = pii.seal_bytes(t, Field::ImportFile, &content);
+    tx.insert_import_job(&job, &sealed).await?;
     crate::audit::record(
         &mut *tx,
         ctx,
@@ -133,10 +136,11 @@ pub async fn run(
         .import_job(t, id)
         .await?
         .ok_or(AppError::NotFound("import"))?;
-    let (content, _) = r
+    let (sealed, _) = r
         .import_files(t, id)
         .await?
         .ok_or(AppError::NotFound("import"))?;
+    let content = pii.open_bytes(t, Field::ImportFile, &sealed)?;
     let program = r
         .program_refs_by_id(t, &job.program_id)
         .await?
@@ -206,6 +210,7 @@ async fn process(
     }
     failures.sort_by_key(|f| f.0);
     let file = import_file::failures_csv(&table.header, &failures)?;
+    let file = pii.seal_bytes(job.tenant_id, Field::ImportFile, &file);
     let mut tx = store.begin().await?;
     tx.save_import_failures(job.tenant_id, job.id, &file)
         .await?;
@@ -287,6 +292,7 @@ pub async fn list(store: &dyn Store, ctx: &Ctx, q: &ListQuery) -> AppResult<Page
 /// The failure file of a finished job (audited: it holds the refused rows' personal data).
 pub async fn failures(
     store: &dyn Store,
+    pii: &Pii,
     ctx: &Ctx,
     id: ImportId,
 ) -> AppResult<(ImportJob, Vec<u8>)> {
@@ -305,6 +311,7 @@ pub async fn failures(
             "the import has not finished yet",
         )
     })?;
+    let file = pii.open_bytes(t, Field::ImportFile, &file)?;
     let mut tx = store.begin().await?;
     crate::audit::record(
         &mut *tx,

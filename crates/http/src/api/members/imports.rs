@@ -178,7 +178,16 @@ pub async fn start(
     format: Option<&str>,
     content: Vec<u8>,
 ) -> Result<ImportJob, AppError> {
-    let job = imports::start(&*state.store, ctx, program, file_name, format, content).await?;
+    let job = imports::start(
+        &*state.store,
+        &state.pii,
+        ctx,
+        program,
+        file_name,
+        format,
+        content,
+    )
+    .await?;
     let clock = state.clock.clone();
     imports::spawn(
         state.store.clone(),
@@ -229,7 +238,8 @@ pub async fn failures(
     auth: Auth<perm::CustomersImport>,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let (job, file) = imports::failures(&*state.store, &auth.ctx, parse_id(&id)?).await?;
+    let (job, file) =
+        imports::failures(&*state.store, &state.pii, &auth.ctx, parse_id(&id)?).await?;
     let stem = job
         .file_name
         .rsplit_once('.')

@@ -238,7 +238,7 @@ async fn failures(
     let Some(id) = ImportId::parse(&id) else {
         return c.not_found();
     };
-    match imports::failures(&*state.store, &c.ctx, id).await {
+    match imports::failures(&*state.store, &state.pii, &c.ctx, id).await {
         Ok((job, file)) => {
             let stem = job
                 .file_name
