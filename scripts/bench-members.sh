@@ -3,7 +3,7 @@
 # (PATRON_DATABASE_URL=postgres://...):
 #   1. registration through the API at RATE requests/s for DURATION s (unique phones);
 #   2. import of a 100,000-row CSV file;
-#   3. more imports until the tenant has MEMBERS members (default 1,000,000);
+#   3. more imports of 100,000 rows until the tenant has MEMBERS members (default 1,000,000);
 #   4. lookup by phone and by card number at 2,000 requests/s.
 # Usage: scripts/bench-members.sh [rate] [duration_s] [members]
 set -euo pipefail
@@ -51,19 +51,21 @@ PY
     python3 -c 'import json,sys;j=json.load(open("job.json"));sys.exit(0 if j["status"] in ("done","failed") else 1)' && break
     sleep 0.5
   done
-  python3 -c '
+  python3 - <<'PY'
 import json, datetime
 j = json.load(open("job.json"))
 t = lambda s: datetime.datetime.fromisoformat(s.replace("Z", "+00:00"))
 secs = (t(j["finished_at"]) - t(j["created_at"])).total_seconds()
-print(f"import {j[\"file_name\"]}: {j[\"status\"]}, {j[\"total_rows\"]} rows, created {j[\"created_rows\"]}, merged {j[\"merged_rows\"]}, failed {j[\"failed_rows\"]}, {secs:.1f} s from upload to done ({j[\"total_rows\"] / secs:.0f} rows/s)")'
+print("import %s: %s, %d rows, created %d, merged %d, failed %d, %.1f s from upload to done (%.0f rows/s)" % (
+    j["file_name"], j["status"], j["total_rows"], j["created_rows"], j["merged_rows"], j["failed_rows"], secs, j["total_rows"] / secs))
+PY
 }
 echo "== import of 100,000 rows"
 import_file 137 100000
 prefixes=(136 135 134 133 132 131 130 150 151 152 155 157 158 159 180 181 182 185 186 187)
 i=0
 while [ "$(count)" -lt "$members" ] && [ $i -lt ${#prefixes[@]} ]; do
-  import_file "${prefixes[$i]}" 100000 > /dev/null
+  import_file "${prefixes[$i]}" 100000
   i=$((i + 1))
 done
 total=$(count); echo "customers now: $total"

@@ -270,7 +270,7 @@ mod tests {
         .unwrap();
         assert_eq!(t.host, "127.0.0.1");
         assert_eq!(t.port, 8080);
-        let req = t.request().unwrap();
+        let req = t.request(0).unwrap();
         assert_eq!(req.method(), Method::POST);
         assert_eq!(req.uri(), "/api/v1/tenant?x=1");
         assert_eq!(req.headers()[HOST], "127.0.0.1:8080");
@@ -285,7 +285,7 @@ mod tests {
         let t = Target::new("http://[::1]/", "GET", &[], None, None).unwrap();
         assert_eq!(t.host, "::1");
         assert_eq!(t.port, 80);
-        let req = t.request().unwrap();
+        let req = t.request(0).unwrap();
         assert_eq!(req.uri(), "/");
         assert!(req.headers().get(CONTENT_TYPE).is_none());
         assert!(req.headers().get(AUTHORIZATION).is_none());
@@ -312,5 +312,26 @@ mod tests {
         assert!(keeps_alive(Version::HTTP_10, &h));
         h.insert(CONNECTION, HeaderValue::from_static("close"));
         assert!(!keeps_alive(Version::HTTP_11, &h));
+    }
+
+    #[test]
+    fn templates_vary_the_path_and_body_per_request() {
+        let t = Target::new(
+            "http://127.0.0.1:1/x?p=13900000000",
+            "POST",
+            &[],
+            None,
+            Some("{}"),
+        )
+        .unwrap()
+        .with_template(
+            "http://127.0.0.1:1/x?p=139{n}&r={r}",
+            Some("{\"phone\":\"139{n}\"}"),
+            5,
+            10,
+        );
+        let req = t.request(2).unwrap();
+        let uri = req.uri().to_string();
+        assert!(uri.starts_with("/x?p=13900000007&r=0000000"), "{uri}");
     }
 }

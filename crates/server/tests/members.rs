@@ -51,6 +51,14 @@ both_databases! {
         assert_eq!(groups, expected);
         assert!(accounts.iter().all(|a| a["accumulated"] == 0 && a["available"] == 0 && a["expired"] == 0));
 
+        // Configuration in use by members cannot be deleted.
+        let r = admin.delete(&format!("/api/v1/tiers/{}", club.base_tier_id)).await;
+        assert_eq!((r.status, r.code()), (409, "tier_in_use"));
+        let r = admin.delete(&format!("/api/v1/point-groups/{}", club.points_group_id)).await;
+        assert_eq!((r.status, r.code()), (409, "point_group_in_use"));
+        let r = admin.delete(&format!("/api/v1/programs/{}", club.program_id)).await;
+        assert_eq!((r.status, r.code()), (409, "program_in_use"));
+
         // A second member gets the next card number.
         let r = admin.post("/api/v1/members", &json!({"program": "club", "channel": "pos", "store": "POS001", "phone": "13900000000"})).await;
         assert_eq!(r.body["member"]["card_no"], "1000000002");

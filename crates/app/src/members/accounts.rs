@@ -88,32 +88,36 @@ pub async fn lookup(store: &dyn Store, ctx: &Ctx, pii: &Pii, l: &Lookup) -> AppR
         .into());
     }
     let mut r = store.reader().await?;
-    let customer_id = if let Some(card) = &l.card_no {
-        r.member_by_card(t, card.trim())
-            .await?
-            .map(|m| m.customer_id)
-    } else if let Some(phone) = &l.phone {
+    // The phone lookup yields the customer itself; the others name it, read next.
+    let customer = if let Some(phone) = &l.phone {
         let phone = Phone::parse(phone)?;
         r.customer_by_phone(t, &pii.index(t, Field::Phone, phone.as_str()))
             .await?
-            .map(|c| c.id)
-    } else if let Some(ext) = &l.external_id {
-        let channel = Channel::parse_field("channel", l.channel.as_deref().unwrap_or_default())?;
-        r.active_binding(t, channel, ext.trim())
-            .await?
-            .map(|b| b.customer_id)
     } else {
-        let id = l.wechat_id.as_deref().unwrap_or_default().trim();
-        r.bindings_by_wechat_id(t, id)
-            .await?
-            .first()
-            .map(|b| b.customer_id)
+        let customer_id = if let Some(card) = &l.card_no {
+            r.member_by_card(t, card.trim())
+                .await?
+                .map(|m| m.customer_id)
+        } else if let Some(ext) = &l.external_id {
+            let channel =
+                Channel::parse_field("channel", l.channel.as_deref().unwrap_or_default())?;
+            r.active_binding(t, channel, ext.trim())
+                .await?
+                .map(|b| b.customer_id)
+        } else {
+            let id = l.wechat_id.as_deref().unwrap_or_default().trim();
+            r.bindings_by_wechat_id(t, id)
+                .await?
+                .first()
+                .map(|b| b.customer_id)
+        };
+        match customer_id {
+            Some(id) => r.customer(t, id).await?,
+            None => None,
+        }
     };
-    let customer_id = customer_id.ok_or(AppError::NotFound("member"))?;
-    let customer = r
-        .customer(t, customer_id)
-        .await?
-        .ok_or(AppError::NotFound("member"))?;
+    let customer = customer.ok_or(AppError::NotFound("member"))?;
+    let customer_id = customer.id;
     let members = r.members_of(t, customer_id).await?;
     drop(r);
     let clear = sees_clear(ctx);

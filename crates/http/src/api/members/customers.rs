@@ -1,7 +1,7 @@
 //! `/api/v1/customers`: the customer list (exact search by phone, email, card number or name),
 //! details, profile edits, PII erasure, and channel bindings.
 
-use super::members::BindingRequest;
+use super::accounts::BindingRequest;
 use super::views::{BindingView, CustomerDetailView, CustomerPage, CustomerView};
 use crate::auth::{perm, Auth};
 use crate::body::ApiJson;

@@ -1,8 +1,8 @@
 //! The API of customers, members, channel bindings and imports.
 
+mod accounts;
 mod customers;
 pub mod imports;
-mod members;
 pub mod views;
 
 use crate::state::AppState;
@@ -11,7 +11,7 @@ use utoipa::OpenApi;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .merge(members::router())
+        .merge(accounts::router())
         .merge(customers::router())
         .merge(imports::router())
 }
@@ -20,12 +20,12 @@ pub fn router() -> Router<AppState> {
 #[derive(OpenApi)]
 #[openapi(
     paths(
-        members::register,
-        members::lookup,
-        members::show,
-        members::freeze,
-        members::unfreeze,
-        members::cancel,
+        accounts::register,
+        accounts::lookup,
+        accounts::show,
+        accounts::freeze,
+        accounts::unfreeze,
+        accounts::cancel,
         customers::list,
         customers::show,
         customers::update,
@@ -49,9 +49,9 @@ pub fn router() -> Router<AppState> {
         views::MemberDetailView,
         views::LookupView,
         views::CustomerPage,
-        members::RegisterRequest,
-        members::BindingRequest,
-        members::StatusRequest,
+        accounts::RegisterRequest,
+        accounts::BindingRequest,
+        accounts::StatusRequest,
         customers::ProfileRequest,
         customers::BindRequest,
     ))
