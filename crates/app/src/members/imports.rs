@@ -189,18 +189,25 @@ async fn process(
     save(store, job).await?;
 
     let mut batch_ctx = ctx.clone();
+    let mut cache = RefCache::new();
     for chunk in sorted.ready.chunks(BATCH) {
         batch_ctx.now_ms = now();
-        match register_batch(store, pii, &batch_ctx, chunk).await {
+        match register_batch(store, pii, &batch_ctx, chunk, &mut cache).await {
             Ok(outcomes) => tally(job, &mut failures, chunk, outcomes),
             // A batch the database refused (a race with another writer) is redone row by row,
             // so one bad row cannot cost the others.
             Err(_) => {
                 for row in chunk {
-                    let outcome = register_batch(store, pii, &batch_ctx, std::slice::from_ref(row))
-                        .await
-                        .map(|mut o| o.remove(0))
-                        .unwrap_or_else(|e| Err(describe(&e)));
+                    let outcome = register_batch(
+                        store,
+                        pii,
+                        &batch_ctx,
+                        std::slice::from_ref(row),
+                        &mut cache,
+                    )
+                    .await
+                    .map(|mut o| o.remove(0))
+                    .unwrap_or_else(|e| Err(describe(&e)));
                     tally(job, &mut failures, std::slice::from_ref(row), vec![outcome]);
                 }
             }
@@ -233,16 +240,65 @@ fn describe(e: &AppError) -> String {
 
 /// Registers rows in one transaction. Refusals (unknown store, card taken…) happen before any
 /// write of their row, so they are recorded and the batch goes on; a database error ends it.
+/// Resolved references by (program, store, home store) code: configuration, read once per job
+/// outside the batches' transactions.
+type RefCache = std::collections::HashMap<
+    (String, Option<String>, Option<String>),
+    Result<register::Resolved, String>,
+>;
+
+async fn resolve_rows(
+    store: &dyn Store,
+    ctx: &Ctx,
+    rows: &[ReadyRow],
+    cache: &mut RefCache,
+) -> AppResult<()> {
+    let t = ctx.principal.tenant()?;
+    let mut reader = None;
+    for row in rows {
+        let p = &row.prepared;
+        let key = (p.program.clone(), p.store.clone(), p.home_store.clone());
+        if cache.contains_key(&key) {
+            continue;
+        }
+        if reader.is_none() {
+            reader = Some(store.reader().await?);
+        }
+        let Some(r) = reader.as_mut() else { continue };
+        let resolved = match register::resolve(&mut **r, t, p).await {
+            Ok(done) => Ok(done),
+            Err(e @ AppError::Store(_)) => return Err(e),
+            Err(e) => Err(describe(&e)),
+        };
+        cache.insert(key, resolved);
+    }
+    Ok(())
+}
+
+/// Registers rows in one transaction. Refusals (unknown store, card taken…) happen before any
+/// write of their row, so they are recorded and the batch goes on; a database error ends it.
 async fn register_batch(
     store: &dyn Store,
     pii: &Pii,
     ctx: &Ctx,
     rows: &[ReadyRow],
+    cache: &mut RefCache,
 ) -> AppResult<Vec<Outcome>> {
+    resolve_rows(store, ctx, rows, cache).await?;
     let mut tx = store.begin().await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        match register::register(&mut *tx, ctx, pii, row.prepared.clone()).await {
+        let p = &row.prepared;
+        let key = (p.program.clone(), p.store.clone(), p.home_store.clone());
+        let resolved = match cache.get(&key) {
+            Some(Ok(r)) => r,
+            Some(Err(reason)) => {
+                out.push(Err(reason.clone()));
+                continue;
+            }
+            None => return Err(AppError::Store("references not resolved".into())),
+        };
+        match register::register_resolved(&mut *tx, ctx, pii, p.clone(), resolved).await {
             Ok(done) => out.push(Ok(done.created_member)),
             Err(e @ (AppError::Store(_) | AppError::Forbidden(_) | AppError::TenantRequired)) => {
                 return Err(e)

@@ -11,7 +11,7 @@ use super::profile::{self, Profile, ProfileInput};
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::pii::{Field, Pii};
-use crate::ports::Tx;
+use crate::ports::{Reads, Tx};
 use crate::secrets::new_uuid;
 use patron_domain::channel::Channel;
 use patron_domain::ids::{BindingId, CustomerId, MemberId, TenantId};
@@ -163,10 +163,20 @@ fn unknown(field: &'static str, code: &'static str, what: &str, value: &str) -> 
 }
 
 /// Registers (or finds) the member. See the module documentation.
-pub async fn register(tx: &mut dyn Tx, ctx: &Ctx, pii: &Pii, p: Prepared) -> AppResult<Registered> {
-    ctx.principal.require(Permission::CustomersRegister)?;
-    let t = ctx.principal.tenant()?;
-    let program = tx
+/// What a registration refers to, resolved from its codes: the program (with its base tier and
+/// point groups) and the stores. Configuration, so an import resolves it once per code and reads
+/// it outside its transactions.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub program: crate::members::model::ProgramRefs,
+    pub base_tier: String,
+    pub store_id: Option<String>,
+    pub home_store_id: Option<String>,
+}
+
+/// Resolves a registration's program and store codes; unknown ones are refused, naming the field.
+pub async fn resolve(r: &mut dyn Reads, t: TenantId, p: &Prepared) -> AppResult<Resolved> {
+    let program = r
         .program_refs(t, &p.program)
         .await?
         .ok_or_else(|| unknown("program", "unknown_program", "program", &p.program))?;
@@ -179,7 +189,7 @@ pub async fn register(tx: &mut dyn Tx, ctx: &Ctx, pii: &Pii, p: Prepared) -> App
     })?;
     let store_id = match &p.store {
         Some(code) => Some(
-            tx.store_ref(t, code)
+            r.store_ref(t, code)
                 .await?
                 .ok_or_else(|| unknown("store", "unknown_store", "store", code))?
                 .id,
@@ -188,13 +198,43 @@ pub async fn register(tx: &mut dyn Tx, ctx: &Ctx, pii: &Pii, p: Prepared) -> App
     };
     let home_store_id = match &p.home_store {
         Some(code) => Some(
-            tx.store_ref(t, code)
+            r.store_ref(t, code)
                 .await?
                 .ok_or_else(|| unknown("home_store", "unknown_store", "store", code))?
                 .id,
         ),
         None => None,
     };
+    Ok(Resolved {
+        program,
+        base_tier,
+        store_id,
+        home_store_id,
+    })
+}
+
+/// Registers (or finds) the member. See the module documentation.
+pub async fn register(tx: &mut dyn Tx, ctx: &Ctx, pii: &Pii, p: Prepared) -> AppResult<Registered> {
+    ctx.principal.require(Permission::CustomersRegister)?;
+    let t = ctx.principal.tenant()?;
+    let resolved = resolve(&mut *tx, t, &p).await?;
+    register_resolved(tx, ctx, pii, p, &resolved).await
+}
+
+/// [`register`] with the references already resolved.
+pub async fn register_resolved(
+    tx: &mut dyn Tx,
+    ctx: &Ctx,
+    pii: &Pii,
+    p: Prepared,
+    resolved: &Resolved,
+) -> AppResult<Registered> {
+    ctx.principal.require(Permission::CustomersRegister)?;
+    let t = ctx.principal.tenant()?;
+    let program = &resolved.program;
+    let base_tier = resolved.base_tier.clone();
+    let store_id = resolved.store_id.clone();
+    let home_store_id = resolved.home_store_id.clone();
 
     // Every refusal comes before the first write, so a refused registration leaves nothing
     // behind even inside a larger transaction (imports register many rows in one).
@@ -282,8 +322,10 @@ pub async fn register(tx: &mut dyn Tx, ctx: &Ctx, pii: &Pii, p: Prepared) -> App
         created_at_ms: now,
     })
     .await?;
-    for group in &program.point_group_ids {
-        tx.insert_point_account(&PointAccount {
+    let accounts: Vec<PointAccount> = program
+        .point_group_ids
+        .iter()
+        .map(|group| PointAccount {
             tenant_id: t,
             id: new_uuid().to_string(),
             member_id: member.id,
@@ -295,8 +337,8 @@ pub async fn register(tx: &mut dyn Tx, ctx: &Ctx, pii: &Pii, p: Prepared) -> App
             created_at_ms: now,
             updated_at_ms: now,
         })
-        .await?;
-    }
+        .collect();
+    tx.insert_point_accounts(&accounts).await?;
     Ok(Registered {
         customer,
         member,

@@ -111,7 +111,8 @@ pub trait MembersWrites: Send {
         now_ms: i64,
     ) -> AppResult<()>;
     async fn insert_tier_record(&mut self, r: &TierRecord) -> AppResult<()>;
-    async fn insert_point_account(&mut self, a: &PointAccount) -> AppResult<()>;
+    /// A member's point accounts, in one statement.
+    async fn insert_point_accounts(&mut self, accounts: &[PointAccount]) -> AppResult<()>;
 
     async fn insert_binding(&mut self, b: &Binding) -> AppResult<()>;
     /// Unbinds and, when `erase` is set, also removes the identifiers (PII erasure).

@@ -580,24 +580,42 @@ impl MembersWrites for SqlTx {
         Ok(())
     }
 
-    async fn insert_point_account(&mut self, a: &PointAccount) -> AppResult<()> {
-        sqlx::query(
+    async fn insert_point_accounts(&mut self, accounts: &[PointAccount]) -> AppResult<()> {
+        if accounts.is_empty() {
+            return Ok(());
+        }
+        // One statement for all of a member's accounts: registration is the hot path.
+        let mut sql = Sql::new(
             "INSERT INTO point_accounts (tenant_id, id, member_id, customer_id, point_group_id, accumulated, \
-             available, expired, created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(a.tenant_id.get())
-        .bind(&a.id)
-        .bind(a.member_id.to_string())
-        .bind(a.customer_id.to_string())
-        .bind(&a.point_group_id)
-        .bind(a.accumulated)
-        .bind(a.available)
-        .bind(a.expired)
-        .bind(a.created_at_ms)
-        .bind(a.updated_at_ms)
-        .execute(self.conn())
-        .await
-        .map_err(db)?;
+             available, expired, created_at_ms, updated_at_ms) VALUES ",
+        );
+        for (i, a) in accounts.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push("(")
+                .bind(Arg::Int(a.tenant_id.get()))
+                .push(", ")
+                .bind(Arg::Text(a.id.clone()))
+                .push(", ")
+                .bind(Arg::Text(a.member_id.to_string()))
+                .push(", ")
+                .bind(Arg::Text(a.customer_id.to_string()))
+                .push(", ")
+                .bind(Arg::Text(a.point_group_id.clone()))
+                .push(", ")
+                .bind(Arg::Int(a.accumulated))
+                .push(", ")
+                .bind(Arg::Int(a.available))
+                .push(", ")
+                .bind(Arg::Int(a.expired))
+                .push(", ")
+                .bind(Arg::Int(a.created_at_ms))
+                .push(", ")
+                .bind(Arg::Int(a.updated_at_ms))
+                .push(")");
+        }
+        crate::writes::execute(self.conn(), &sql).await?;
         Ok(())
     }
 
