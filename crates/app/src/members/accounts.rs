@@ -1,8 +1,8 @@
 //! Member accounts: details with tier records and point accounts, lookup by card, phone or
 //! channel account, and status changes (freeze, unfreeze, cancel), each audited.
 
-use super::customers::{sees_clear, CustomerView};
-use super::model::{MemberAccount, PointAccount, StoreRef, TierRecord};
+use super::customers::{self, sees_clear, CustomerView};
+use super::model::{MemberAccount, Named, NamedRef, PointAccount, TierRecord};
 use super::profile;
 use crate::audit::{self, Change};
 use crate::context::Ctx;
@@ -24,7 +24,7 @@ pub struct MemberDetails {
     pub tier_records: Vec<TierRecord>,
     pub point_accounts: Vec<PointAccount>,
     /// The registration and home stores, when set.
-    pub stores: Vec<StoreRef>,
+    pub stores: Vec<NamedRef>,
 }
 
 pub async fn get(store: &dyn Store, ctx: &Ctx, id: MemberId) -> AppResult<MemberDetails> {
@@ -39,7 +39,7 @@ pub async fn get(store: &dyn Store, ctx: &Ctx, id: MemberId) -> AppResult<Member
         .flatten()
         .cloned()
         .collect();
-    let stores = r.store_refs(t, &ids).await?;
+    let stores = r.named(t, Named::Store, &ids).await?;
     Ok(MemberDetails {
         member,
         tier_records,
@@ -122,23 +122,13 @@ pub async fn lookup(store: &dyn Store, ctx: &Ctx, pii: &Pii, l: &Lookup) -> AppR
     drop(r);
     let clear = sees_clear(ctx);
     let shown = profile::show(pii, &customer, clear)?;
-    if clear {
-        let mut tx = store.begin().await?;
-        audit::record(
-            &mut *tx,
-            ctx,
-            Some(t),
-            Change {
-                action: "customer.pii_read",
-                object_type: "customer",
-                object_id: customer_id.to_string(),
-                before: None,
-                after: None,
-            },
-        )
-        .await?;
-        tx.commit().await?;
-    }
+    customers::audit_clear_read(
+        store,
+        ctx,
+        "customer.pii_read",
+        vec![customer_id.to_string()],
+    )
+    .await?;
     Ok(Found {
         customer: CustomerView {
             customer,

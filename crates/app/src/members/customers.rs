@@ -36,7 +36,7 @@ pub fn sees_clear(ctx: &Ctx) -> bool {
 }
 
 /// Writes the audit entry of a read in clear (nothing when masked).
-async fn audit_clear_read(
+pub(crate) async fn audit_clear_read(
     store: &dyn Store,
     ctx: &Ctx,
     action: &str,

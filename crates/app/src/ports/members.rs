@@ -21,8 +21,6 @@ pub trait MembersReads: Send {
     async fn program_refs_by_id(&mut self, t: TenantId, id: &str)
         -> AppResult<Option<ProgramRefs>>;
     async fn store_ref(&mut self, t: TenantId, code: &str) -> AppResult<Option<StoreRef>>;
-    /// Stores by id, for naming them on member accounts.
-    async fn store_refs(&mut self, t: TenantId, ids: &[String]) -> AppResult<Vec<StoreRef>>;
 
     /// Programs, tiers, point groups or stores by id, to name them on pages.
     async fn named(&mut self, t: TenantId, kind: Named, ids: &[String])

@@ -149,25 +149,6 @@ macro_rules! impl_members_reads {
                 sql.push(" AND code = ").bind(Arg::Text(code.to_string()));
                 one(&mut self.read_conn()?, &sql, store_ref).await
             }
-            async fn store_refs(
-                &mut self,
-                t: TenantId,
-                ids: &[String],
-            ) -> AppResult<Vec<StoreRef>> {
-                if ids.is_empty() {
-                    return Ok(Vec::new());
-                }
-                let mut sql = by_tenant("SELECT id, code, name FROM stores", t);
-                sql.push(" AND id IN (");
-                for (i, id) in ids.iter().enumerate() {
-                    if i > 0 {
-                        sql.push(", ");
-                    }
-                    sql.bind(Arg::Text(id.clone()));
-                }
-                sql.push(")");
-                many(&mut self.read_conn()?, &sql, store_ref).await
-            }
             async fn named(
                 &mut self,
                 t: TenantId,

@@ -100,7 +100,8 @@ pub struct TemplateParams {
     pub format: Option<String>,
 }
 
-fn download(content_type: &'static str, name: &str, bytes: Vec<u8>) -> Response {
+/// A file download (shared with the console's links).
+pub fn download(content_type: &'static str, name: &str, bytes: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_string()),
@@ -112,6 +113,19 @@ fn download(content_type: &'static str, name: &str, bytes: Vec<u8>) -> Response 
         bytes,
     )
         .into_response()
+}
+
+pub fn template_name(format: Format) -> String {
+    format!("patron-members-template.{}", format.as_str())
+}
+
+/// `members.csv` → `members-failures.csv`.
+pub fn failures_name(job: &ImportJob) -> String {
+    let stem = job
+        .file_name
+        .rsplit_once('.')
+        .map_or(job.file_name.as_str(), |(s, _)| s);
+    format!("{stem}-failures.csv")
 }
 
 pub fn content_type(format: Format) -> &'static str {
@@ -131,8 +145,11 @@ pub async fn template(
 ) -> ApiResult<Response> {
     let format = Format::parse(p.format.as_deref().unwrap_or("csv")).map_err(AppError::from)?;
     let bytes = import_file::template(format)?;
-    let name = format!("patron-members-template.{}", format.as_str());
-    Ok(download(content_type(format), &name, bytes))
+    Ok(download(
+        content_type(format),
+        &template_name(format),
+        bytes,
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -2,7 +2,9 @@
 //! progress (the page refreshes itself while one runs), download the template and the failure
 //! files (cdp-canvas-guide §4.2 基础数据导入).
 
-use crate::api::members::imports::{content_type, start, MAX_IMPORT_BYTES};
+use crate::api::members::imports::{
+    content_type, download, failures_name, start, template_name, MAX_IMPORT_BYTES,
+};
 use crate::auth::perm;
 use crate::console::form::Errors;
 use crate::console::guard::Console;
@@ -13,8 +15,8 @@ use crate::console::render::{bare_error, redirect_with_flash};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use patron_app::members::import_file::Format;
@@ -212,20 +214,7 @@ async fn template(c: Console<perm::CustomersImport>, Path(format): Path<String>)
         return c.not_found();
     };
     match patron_app::members::import_file::template(format) {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, content_type(format).to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!(
-                        "attachment; filename=\"patron-members-template.{}\"",
-                        format.as_str()
-                    ),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok(bytes) => download(content_type(format), &template_name(format), bytes),
         Err(e) => c.fail(e),
     }
 }
@@ -239,24 +228,7 @@ async fn failures(
         return c.not_found();
     };
     match imports::failures(&*state.store, &state.pii, &c.ctx, id).await {
-        Ok((job, file)) => {
-            let stem = job
-                .file_name
-                .rsplit_once('.')
-                .map_or(job.file_name.as_str(), |(s, _)| s)
-                .to_string();
-            (
-                [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{stem}-failures.csv\""),
-                    ),
-                ],
-                file,
-            )
-                .into_response()
-        }
+        Ok((job, file)) => download("text/csv; charset=utf-8", &failures_name(&job), file),
         Err(e) => c.fail(e),
     }
 }
