@@ -68,10 +68,15 @@ where
                 .await?
             {
                 Some((hash, _)) if hash != request_hash => Err(AppError::IdempotencyMismatch),
-                Some((_, Some(response))) => Ok(Outcome {
-                    response,
-                    replayed: true,
-                }),
+                Some((_, Some(response))) => {
+                    // Committing (nothing) waits until the saved answer is durable, where a
+                    // store commits several transactions together.
+                    tx.commit().await?;
+                    Ok(Outcome {
+                        response,
+                        replayed: true,
+                    })
+                }
                 _ => Err(AppError::IdempotencyInProgress),
             };
         }

@@ -1,12 +1,14 @@
 //! Opening the database: which backend, the pools, the per-connection settings and migrations.
 //!
 //! SQLite allows one writer at a time. Rather than let concurrent writers collide and retry on
-//! `SQLITE_BUSY`, writes go through a pool of exactly one connection and reads through a separate
-//! pool (WAL lets readers run beside the writer). PostgreSQL uses one pool for both.
+//! `SQLITE_BUSY`, transactions queue for one writer connection and reads use separate read-only
+//! connections (WAL lets readers run beside the writer); both run inline (see `lite`). A small
+//! sqlx pool runs the migrations and readiness pings. PostgreSQL uses one sqlx pool for all.
 
 use crate::error::db;
 use crate::lite::LitePool;
 use crate::reads::SqlReader;
+use crate::writer::LiteWriter;
 use crate::writes::SqlTx;
 use async_trait::async_trait;
 use patron_app::{AppError, AppResult, Reads, Store, Tx};
@@ -49,6 +51,8 @@ pub struct SqlStore {
     write: AnyPool,
     /// SQLite only: the inline read path.
     lite: Option<Arc<LitePool>>,
+    /// SQLite only: the inline writer (`write` then only runs the migrations).
+    writer: Option<Arc<LiteWriter>>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -79,6 +83,7 @@ impl SqlStore {
                     read: pool.clone(),
                     write: pool,
                     lite: None,
+                    writer: None,
                 }
             }
             Backend::Sqlite => {
@@ -95,11 +100,13 @@ impl SqlStore {
                 // through the inline path.
                 let read = sqlite_pool(1).connect_with(connect).await.map_err(db)?;
                 let lite = Some(LitePool::for_url(&options.url, options.max_connections)?);
+                let writer = Some(Arc::new(LiteWriter::open(&options.url)?));
                 Self {
                     backend,
                     read,
                     write,
                     lite,
+                    writer,
                 }
             }
         };
@@ -182,8 +189,11 @@ impl Store for SqlStore {
     }
 
     async fn begin(&self) -> AppResult<Box<dyn Tx>> {
-        let tx = self.write.begin().await.map_err(db)?;
-        Ok(Box::new(SqlTx { tx }))
+        let tx = match &self.writer {
+            Some(writer) => SqlTx::Lite(writer.begin().await?),
+            None => SqlTx::Sqlx(self.write.begin().await.map_err(db)?),
+        };
+        Ok(Box::new(tx))
     }
 
     async fn ping(&self) -> AppResult<()> {

@@ -1,4 +1,4 @@
-//! Maps sqlx errors to the app's errors. Unique violations become conflicts named after the
+//! Maps database errors to the app's errors. Unique violations become conflicts named after the
 //! constraint, so a race between two identical creations ends like the check that lost it.
 
 use patron_app::AppError;
@@ -7,30 +7,49 @@ pub(crate) fn db(err: sqlx::Error) -> AppError {
     if let sqlx::Error::Database(e) = &err {
         if e.is_unique_violation() {
             // PostgreSQL names the constraint; SQLite names the columns in the message.
-            let name = e.constraint().unwrap_or_default().to_string() + " " + e.message();
-            let (code, field, message) = if name.contains("login_name") {
-                (
-                    "login_name_taken",
-                    Some("login_name"),
-                    "that login name is taken",
-                )
-            } else if name.contains("tenants_code") || name.contains("tenants.code") {
-                (
-                    "tenant_code_taken",
-                    Some("code"),
-                    "that tenant code is taken",
-                )
-            } else if name.contains("role_key") {
-                ("role_key_taken", Some("key"), "that role key is taken")
-            } else if let Some(found) = loyalty_conflict(&name) {
-                found
-            } else {
-                ("duplicate", None, "that record exists already")
-            };
-            return AppError::conflict(code, field, message);
+            return unique_violation(
+                &(e.constraint().unwrap_or_default().to_string() + " " + e.message()),
+            );
         }
     }
     AppError::Store(err.to_string())
+}
+
+/// Maps errors of the inline SQLite path the same way.
+pub(crate) fn lite(err: rusqlite::Error) -> AppError {
+    if let rusqlite::Error::SqliteFailure(e, message) = &err {
+        if matches!(
+            e.extended_code,
+            rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+        ) {
+            return unique_violation(message.as_deref().unwrap_or_default());
+        }
+    }
+    AppError::Store(format!("sqlite: {err}"))
+}
+
+/// The conflict a unique violation stands for, from the constraint's name or the message.
+fn unique_violation(name: &str) -> AppError {
+    let (code, field, message) = if name.contains("login_name") {
+        (
+            "login_name_taken",
+            Some("login_name"),
+            "that login name is taken",
+        )
+    } else if name.contains("tenants_code") || name.contains("tenants.code") {
+        (
+            "tenant_code_taken",
+            Some("code"),
+            "that tenant code is taken",
+        )
+    } else if name.contains("role_key") {
+        ("role_key_taken", Some("key"), "that role key is taken")
+    } else if let Some(found) = loyalty_conflict(name) {
+        found
+    } else {
+        ("duplicate", None, "that record exists already")
+    };
+    AppError::conflict(code, field, message)
 }
 
 /// The loyalty configuration's unique rules. SQLite names only the columns, and for the partial

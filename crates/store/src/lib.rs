@@ -12,6 +12,7 @@ mod reads;
 mod row;
 mod rows;
 mod sql;
+mod writer;
 mod writes;
 
 pub use connect::{redact, Backend, SqlStore, StoreOptions};

@@ -1,16 +1,16 @@
-//! The SQLite read path: queries run on the calling thread through rusqlite, from a small pool of
-//! read connections.
+//! The SQLite path: statements run on the calling thread through rusqlite, reads from a small
+//! pool of read-only connections, writes on the one writer connection (ADR 0005, ADR 0008).
 //!
-//! sqlx runs every SQLite connection on its own worker thread, so each query costs two
+//! sqlx runs every SQLite connection on its own worker thread, so each statement costs two
 //! cross-thread hand-offs; measured, those hand-offs cost far more than SQLite's own work on a
-//! point read (docs/BENCHMARKS.md). Reads are short, indexed lookups, so running them inline is
-//! cheaper than any hand-off. Writes stay on sqlx's single writer connection, whose transaction
-//! the use cases hold across awaits.
+//! point read or a one-row insert (docs/BENCHMARKS.md). Statements are short, indexed, and never
+//! wait on the network, so running them inline is cheaper than any hand-off. SQLite has one
+//! writer at a time: see `writer`.
 
 use crate::row::{Row, Value};
 use crate::sql::{Arg, Sql};
 use patron_app::{AppError, AppResult};
-use rusqlite::types::ValueRef;
+use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -22,23 +22,27 @@ pub(crate) struct LitePool {
     max_idle: usize,
 }
 
-fn fail(e: rusqlite::Error) -> AppError {
-    AppError::Store(format!("sqlite: {e}"))
+use crate::error::lite as fail;
+
+/// The file of a `sqlite://path?…` URL.
+pub(crate) fn file_of(url: &str) -> AppResult<String> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    let path = rest.split('?').next().unwrap_or(rest).to_string();
+    if path.is_empty() || path.contains(":memory:") {
+        return Err(AppError::Store(
+            "the SQLite store needs a database file".into(),
+        ));
+    }
+    Ok(path)
 }
 
 impl LitePool {
     /// The pool for the file of a `sqlite://path?…` URL.
     pub fn for_url(url: &str, max_idle: u32) -> AppResult<Arc<Self>> {
-        let rest = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-            .unwrap_or(url);
-        let path = rest.split('?').next().unwrap_or(rest).to_string();
-        if path.is_empty() || path.contains(":memory:") {
-            return Err(AppError::Store(
-                "the SQLite read path needs a database file".into(),
-            ));
-        }
+        let path = file_of(url)?;
         Ok(Arc::new(Self {
             path,
             idle: Mutex::new(Vec::new()),
@@ -96,22 +100,13 @@ impl Drop for LiteConn {
 /// Runs a query and returns all its rows.
 pub(crate) fn query(conn: &mut Connection, sql: &Sql) -> AppResult<Vec<Row>> {
     let mut stmt = conn.prepare_cached(&sql.text).map_err(fail)?;
-    let params: Vec<rusqlite::types::Value> = sql
-        .arg_list()
-        .iter()
-        .map(|a| match a {
-            Arg::Int(v) => rusqlite::types::Value::Integer(*v),
-            Arg::Text(v) => rusqlite::types::Value::Text(v.clone()),
-            Arg::Blob(v) => rusqlite::types::Value::Blob(v.clone()),
-        })
-        .collect();
     let names: Arc<[String]> = stmt
         .column_names()
         .iter()
         .map(|n| (*n).to_string())
         .collect();
     let mut rows = stmt
-        .query(rusqlite::params_from_iter(params))
+        .query(rusqlite::params_from_iter(sql.arg_list()))
         .map_err(fail)?;
     let mut out = Vec::new();
     while let Some(r) = rows.next().map_err(fail)? {
@@ -131,4 +126,24 @@ pub(crate) fn query(conn: &mut Connection, sql: &Sql) -> AppResult<Vec<Row>> {
         out.push(Row::new(Arc::clone(&names), values));
     }
     Ok(out)
+}
+
+/// Runs a statement; returns the number of rows it changed.
+pub(crate) fn execute(conn: &mut Connection, sql: &Sql) -> AppResult<u64> {
+    let mut stmt = conn.prepare_cached(&sql.text).map_err(fail)?;
+    let changed = stmt
+        .execute(rusqlite::params_from_iter(sql.arg_list()))
+        .map_err(fail)?;
+    Ok(changed as u64)
+}
+
+impl rusqlite::ToSql for Arg {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(match self {
+            Arg::Int(v) => ValueRef::Integer(*v),
+            Arg::Text(v) => ValueRef::Text(v.as_bytes()),
+            Arg::Blob(v) => ValueRef::Blob(v),
+            Arg::Null(_) => ValueRef::Null,
+        }))
+    }
 }

@@ -5,6 +5,7 @@ mod rows;
 mod writes;
 
 use crate::reads::{ReadConn, SqlReader};
+use crate::sql::{Arg, Sql};
 use crate::writes::SqlTx;
 use async_trait::async_trait;
 use patron_app::master_data::{
@@ -15,8 +16,8 @@ use patron_app::ports::{MasterDataReads, MasterDataWrites};
 use patron_app::AppResult;
 use patron_domain::ids::{StoreId, TenantId};
 use writes::{
-    bind_category, bind_payment_method, bind_product, bind_store, insert_many, update_one,
-    update_text, CATEGORY_COLUMNS, PAYMENT_METHOD_COLUMNS, PRODUCT_COLUMNS, STORE_COLUMNS,
+    category_args, insert_many, payment_method_args, product_args, store_args, update_text,
+    CATEGORY_COLUMNS, PAYMENT_METHOD_COLUMNS, PRODUCT_COLUMNS, STORE_COLUMNS,
 };
 
 /// Implements the reads for the pooled reader and for the write transaction alike.
@@ -186,87 +187,96 @@ fn updatable<'a>(columns: &'a [&'a str]) -> Vec<&'a str> {
 #[async_trait]
 impl MasterDataWrites for SqlTx {
     async fn insert_categories(&mut self, rows: &[Category]) -> AppResult<()> {
-        insert_many(
-            self.conn(),
-            "categories",
-            CATEGORY_COLUMNS,
-            rows,
-            bind_category,
-        )
-        .await
+        insert_many(self, "categories", CATEGORY_COLUMNS, rows, category_args).await
     }
     async fn update_category(&mut self, r: &Category) -> AppResult<()> {
         let text = update_text("categories", &updatable(CATEGORY_COLUMNS));
-        let q = sqlx::query(&text)
-            .bind(r.code.as_str())
-            .bind(r.name.as_str())
-            .bind(i64::from(r.level))
-            .bind(r.parent_code.as_deref())
-            .bind(r.source.as_str())
-            .bind(r.updated_at_ms)
-            .bind(r.tenant_id.get())
-            .bind(r.id.to_string());
-        update_one(self.conn(), q).await
+        let q = Sql::with(
+            &text,
+            vec![
+                Arg::from(r.code.as_str()),
+                Arg::from(r.name.as_str()),
+                Arg::from(i64::from(r.level)),
+                Arg::from(r.parent_code.as_deref()),
+                Arg::from(r.source.as_str()),
+                Arg::from(r.updated_at_ms),
+                Arg::from(r.tenant_id.get()),
+                Arg::from(r.id.to_string()),
+            ],
+        );
+        self.exec(&q).await.map(|_| ())
     }
     async fn insert_products(&mut self, rows: &[Product]) -> AppResult<()> {
-        insert_many(self.conn(), "products", PRODUCT_COLUMNS, rows, bind_product).await
+        insert_many(self, "products", PRODUCT_COLUMNS, rows, product_args).await
     }
     async fn update_product(&mut self, r: &Product) -> AppResult<()> {
         let text = update_text("products", &updatable(PRODUCT_COLUMNS));
-        let q = sqlx::query(&text)
-            .bind(r.code.as_str())
-            .bind(r.name.as_str())
-            .bind(r.brand.as_deref())
-            .bind(r.category_code.as_deref())
-            .bind(r.price_fen)
-            .bind(r.status.as_str())
-            .bind(r.source.as_str())
-            .bind(r.updated_at_ms)
-            .bind(r.tenant_id.get())
-            .bind(r.id.to_string());
-        update_one(self.conn(), q).await
+        let q = Sql::with(
+            &text,
+            vec![
+                Arg::from(r.code.as_str()),
+                Arg::from(r.name.as_str()),
+                Arg::from(r.brand.as_deref()),
+                Arg::from(r.category_code.as_deref()),
+                Arg::from(r.price_fen),
+                Arg::from(r.status.as_str()),
+                Arg::from(r.source.as_str()),
+                Arg::from(r.updated_at_ms),
+                Arg::from(r.tenant_id.get()),
+                Arg::from(r.id.to_string()),
+            ],
+        );
+        self.exec(&q).await.map(|_| ())
     }
     async fn insert_stores(&mut self, rows: &[StoreRecord]) -> AppResult<()> {
-        insert_many(self.conn(), "stores", STORE_COLUMNS, rows, bind_store).await
+        insert_many(self, "stores", STORE_COLUMNS, rows, store_args).await
     }
     async fn update_store(&mut self, r: &StoreRecord) -> AppResult<()> {
         let text = update_text("stores", &updatable(STORE_COLUMNS));
-        let q = sqlx::query(&text)
-            .bind(r.code.as_str())
-            .bind(r.name.as_str())
-            .bind(r.kind.as_str())
-            .bind(r.channel.code())
-            .bind(r.parent_code.as_deref())
-            .bind(r.province.as_deref())
-            .bind(r.city.as_deref())
-            .bind(r.status.as_str())
-            .bind(r.source.as_str())
-            .bind(r.updated_at_ms)
-            .bind(r.tenant_id.get())
-            .bind(r.id.to_string());
-        update_one(self.conn(), q).await
+        let q = Sql::with(
+            &text,
+            vec![
+                Arg::from(r.code.as_str()),
+                Arg::from(r.name.as_str()),
+                Arg::from(r.kind.as_str()),
+                Arg::from(r.channel.code()),
+                Arg::from(r.parent_code.as_deref()),
+                Arg::from(r.province.as_deref()),
+                Arg::from(r.city.as_deref()),
+                Arg::from(r.status.as_str()),
+                Arg::from(r.source.as_str()),
+                Arg::from(r.updated_at_ms),
+                Arg::from(r.tenant_id.get()),
+                Arg::from(r.id.to_string()),
+            ],
+        );
+        self.exec(&q).await.map(|_| ())
     }
     async fn insert_payment_methods(&mut self, rows: &[PaymentMethod]) -> AppResult<()> {
         insert_many(
-            self.conn(),
+            self,
             "payment_methods",
             PAYMENT_METHOD_COLUMNS,
             rows,
-            bind_payment_method,
+            payment_method_args,
         )
         .await
     }
     async fn update_payment_method(&mut self, r: &PaymentMethod) -> AppResult<()> {
         let text = update_text("payment_methods", &updatable(PAYMENT_METHOD_COLUMNS));
-        let q = sqlx::query(&text)
-            .bind(r.code.as_str())
-            .bind(r.name.as_str())
-            .bind(i64::from(r.earns_points))
-            .bind(r.category.as_deref())
-            .bind(r.source.as_str())
-            .bind(r.updated_at_ms)
-            .bind(r.tenant_id.get())
-            .bind(r.id.to_string());
-        update_one(self.conn(), q).await
+        let q = Sql::with(
+            &text,
+            vec![
+                Arg::from(r.code.as_str()),
+                Arg::from(r.name.as_str()),
+                Arg::from(i64::from(r.earns_points)),
+                Arg::from(r.category.as_deref()),
+                Arg::from(r.source.as_str()),
+                Arg::from(r.updated_at_ms),
+                Arg::from(r.tenant_id.get()),
+                Arg::from(r.id.to_string()),
+            ],
+        );
+        self.exec(&q).await.map(|_| ())
     }
 }

@@ -1,5 +1,7 @@
-//! A small builder for the few queries whose filters vary (lists with search and cursors). Values
-//! are always bound, never spliced; placeholders are `$n`, which both SQLite and PostgreSQL read.
+//! Statements with their arguments, for both databases. Values are always bound, never spliced;
+//! placeholders are `$n`, which both SQLite and PostgreSQL read. [`sql!`] writes a fixed statement
+//! with its arguments; [`Sql`]'s builder serves the few queries whose filters vary (lists with
+//! search and cursors).
 
 use sqlx::any::AnyArguments;
 use sqlx::Arguments;
@@ -9,6 +11,51 @@ pub(crate) enum Arg {
     Int(i64),
     Text(String),
     Blob(Vec<u8>),
+    /// A NULL of the column's type: PostgreSQL types every parameter, so even a NULL has one.
+    Null(Kind),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Int,
+    Text,
+    Blob,
+}
+
+/// A fixed statement and its arguments, each converted with `Arg::from`:
+/// `sql!("UPDATE t SET a = $1 WHERE id = $2", a, id)`.
+macro_rules! sql {
+    ($text:expr $(, $arg:expr)* $(,)?) => {
+        $crate::sql::Sql::with($text, vec![$($crate::sql::Arg::from($arg)),*])
+    };
+}
+pub(crate) use sql;
+
+macro_rules! arg_from {
+    ($($ty:ty => |$v:ident| $e:expr),* $(,)?) => {
+        $(impl From<$ty> for Arg {
+            fn from($v: $ty) -> Self {
+                $e
+            }
+        })*
+    };
+}
+
+arg_from! {
+    i64 => |v| Arg::Int(v),
+    i32 => |v| Arg::Int(i64::from(v)),
+    u32 => |v| Arg::Int(i64::from(v)),
+    bool => |v| Arg::Int(i64::from(v)),
+    String => |v| Arg::Text(v),
+    &String => |v| Arg::Text(v.clone()),
+    &str => |v| Arg::Text(v.to_string()),
+    Vec<u8> => |v| Arg::Blob(v),
+    &[u8] => |v| Arg::Blob(v.to_vec()),
+    Option<i64> => |v| v.map_or(Arg::Null(Kind::Int), Arg::Int),
+    Option<i32> => |v| v.map_or(Arg::Null(Kind::Int), |v| Arg::Int(i64::from(v))),
+    Option<String> => |v| v.map_or(Arg::Null(Kind::Text), Arg::Text),
+    Option<&str> => |v| v.map_or(Arg::Null(Kind::Text), |v| Arg::Text(v.to_string())),
+    Option<Vec<u8>> => |v| v.map_or(Arg::Null(Kind::Blob), Arg::Blob),
 }
 
 #[derive(Default)]
@@ -22,6 +69,14 @@ impl Sql {
         Self {
             text: text.to_string(),
             args: Vec::new(),
+        }
+    }
+
+    /// A statement whose placeholders `$1..$n` are already written, with their arguments.
+    pub fn with(text: impl AsRef<str>, args: Vec<Arg>) -> Self {
+        Self {
+            text: text.as_ref().to_string(),
+            args,
         }
     }
 
@@ -48,6 +103,9 @@ impl Sql {
                 Arg::Int(v) => args.add(*v),
                 Arg::Text(v) => args.add(v.as_str()),
                 Arg::Blob(v) => args.add(v.clone()),
+                Arg::Null(Kind::Int) => args.add(None::<i64>),
+                Arg::Null(Kind::Text) => args.add(None::<String>),
+                Arg::Null(Kind::Blob) => args.add(None::<Vec<u8>>),
             }
             .map_err(sqlx::Error::Encode)?;
         }

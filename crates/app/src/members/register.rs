@@ -251,16 +251,11 @@ pub async fn register_resolved(
         },
         None => None,
     };
-    let (mut customer, created_customer) = find_or_create_customer(tx, ctx, pii, t, &p).await?;
-    if let Some(b) = &p.binding {
-        if tx
-            .active_binding(t, p.channel, &b.external_id)
-            .await?
-            .is_none()
-        {
-            let binding = new_binding(t, customer.id, p.channel, b, store_id.clone(), ctx.now_ms);
-            tx.insert_binding(&binding).await?;
-        }
+    let found = find_or_create_customer(tx, ctx, pii, t, &p).await?;
+    let (mut customer, created_customer) = (found.customer, found.created);
+    if let (Some(b), false) = (&p.binding, found.by_binding) {
+        let binding = new_binding(t, customer.id, p.channel, b, store_id.clone(), ctx.now_ms);
+        tx.insert_binding(&binding).await?;
     }
     if !created_customer {
         // A known person registering again fills the gaps of their profile.
@@ -366,6 +361,15 @@ async fn same_person(
         .is_some_and(|c| c.id == m.customer_id))
 }
 
+/// The customer a registration names.
+struct Found {
+    customer: StoredCustomer,
+    /// A new customer was created.
+    created: bool,
+    /// The registration's channel account is bound already (to this customer).
+    by_binding: bool,
+}
+
 /// The customer this registration names, or a new one.
 async fn find_or_create_customer(
     tx: &mut dyn Tx,
@@ -373,7 +377,7 @@ async fn find_or_create_customer(
     pii: &Pii,
     t: TenantId,
     p: &Prepared,
-) -> AppResult<(StoredCustomer, bool)> {
+) -> AppResult<Found> {
     let phone_index = p
         .profile
         .phone
@@ -390,13 +394,18 @@ async fn find_or_create_customer(
         Some(ix) => tx.customer_by_phone(t, ix).await?,
         None => None,
     };
+    let bound = by_binding.is_some();
     match (by_binding, by_phone) {
         (Some(a), Some(b)) if a.id != b.id => Err(AppError::conflict(
             "identity_conflict",
             Some("phone"),
             "the channel account and the phone number belong to two different customers",
         )),
-        (Some(c), _) | (None, Some(c)) => Ok((c, false)),
+        (Some(c), _) | (None, Some(c)) => Ok(Found {
+            customer: c,
+            created: false,
+            by_binding: bound,
+        }),
         (None, None) => {
             let c = profile::new_customer(
                 pii,
@@ -407,7 +416,11 @@ async fn find_or_create_customer(
                 ctx.now_ms,
             );
             if tx.insert_customer(&c).await? {
-                return Ok((c, true));
+                return Ok(Found {
+                    customer: c,
+                    created: true,
+                    by_binding: false,
+                });
             }
             // Another registration of the same phone committed first: that is our customer.
             let ix = phone_index.unwrap_or_default();
@@ -415,7 +428,11 @@ async fn find_or_create_customer(
                 .customer_by_phone(t, &ix)
                 .await?
                 .ok_or_else(|| AppError::Store("customer insert refused but not found".into()))?;
-            Ok((existing, false))
+            Ok(Found {
+                customer: existing,
+                created: false,
+                by_binding: false,
+            })
         }
     }
 }

@@ -1,9 +1,8 @@
 //! Writes of the loyalty configuration, inside the use case's transaction.
 
 use super::rows::validity_columns;
-use crate::error::db;
-use crate::sql::{Arg, Sql};
-use crate::writes::{execute, SqlTx};
+use crate::sql::{sql, Arg, Sql};
+use crate::writes::SqlTx;
 use async_trait::async_trait;
 use patron_app::loyalty::{CostCenter, PointGroup, Program, Tier, TierRule};
 use patron_app::ports::LoyaltyWrites;
@@ -17,7 +16,7 @@ impl SqlTx {
         sql.bind(Arg::Int(t.get()))
             .push(" AND id = ")
             .bind(Arg::Text(id));
-        execute(self.conn(), &sql).await.map(|_| ())
+        self.exec(&sql).await.map(|_| ())
     }
 
     /// Inserts a point group or cost center row (same columns).
@@ -33,20 +32,10 @@ impl SqlTx {
         created_at_ms: i64,
         updated_at_ms: i64,
     ) -> AppResult<()> {
-        sqlx::query(&format!(
+        self.exec(&sql!(&format!(
             "INSERT INTO {table} (tenant_id, id, program_id, code, name, created_at_ms, updated_at_ms) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)"
-        ))
-        .bind(t.get())
-        .bind(id)
-        .bind(program.to_string())
-        .bind(code)
-        .bind(name)
-        .bind(created_at_ms)
-        .bind(updated_at_ms)
-        .execute(self.conn())
-        .await
-        .map_err(db)?;
+        ), t.get(), id, program.to_string(), code, name, created_at_ms, updated_at_ms)).await?;
         Ok(())
     }
 
@@ -58,16 +47,16 @@ impl SqlTx {
         name: &str,
         updated_at_ms: i64,
     ) -> AppResult<()> {
-        sqlx::query(&format!(
-            "UPDATE {table} SET name = $1, updated_at_ms = $2 WHERE tenant_id = $3 AND id = $4"
+        self.exec(&sql!(
+            &format!(
+                "UPDATE {table} SET name = $1, updated_at_ms = $2 WHERE tenant_id = $3 AND id = $4"
+            ),
+            name,
+            updated_at_ms,
+            t.get(),
+            id
         ))
-        .bind(name)
-        .bind(updated_at_ms)
-        .bind(t.get())
-        .bind(id)
-        .execute(self.conn())
-        .await
-        .map_err(db)?;
+        .await?;
         Ok(())
     }
 }
@@ -75,19 +64,17 @@ impl SqlTx {
 #[async_trait]
 impl LoyaltyWrites for SqlTx {
     async fn insert_program(&mut self, p: &Program) -> AppResult<()> {
-        sqlx::query(
+        self.exec(&sql!(
             "INSERT INTO programs (tenant_id, id, code, name, created_at_ms, updated_at_ms) \
              VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(p.tenant_id.get())
-        .bind(p.id.to_string())
-        .bind(&p.code)
-        .bind(&p.name)
-        .bind(p.created_at_ms)
-        .bind(p.updated_at_ms)
-        .execute(self.conn())
-        .await
-        .map_err(db)?;
+            p.tenant_id.get(),
+            p.id.to_string(),
+            &p.code,
+            &p.name,
+            p.created_at_ms,
+            p.updated_at_ms
+        ))
+        .await?;
         Ok(())
     }
 
@@ -166,51 +153,30 @@ impl LoyaltyWrites for SqlTx {
 
     async fn insert_tier(&mut self, tier: &Tier) -> AppResult<()> {
         let (kind, days, years, month, day) = validity_columns(&tier.validity);
-        sqlx::query(
-            "INSERT INTO tiers (tenant_id, id, program_id, code, name, rank, is_base, validity_type, \
+        self.exec(&sql!("INSERT INTO tiers (tenant_id, id, program_id, code, name, rank, is_base, validity_type, \
              validity_days, validity_years, validity_month, validity_day, created_at_ms, updated_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-        )
-        .bind(tier.tenant_id.get())
-        .bind(tier.id.to_string())
-        .bind(tier.program_id.to_string())
-        .bind(&tier.code)
-        .bind(&tier.name)
-        .bind(tier.rank)
-        .bind(i64::from(tier.is_base))
-        .bind(kind)
-        .bind(days)
-        .bind(years)
-        .bind(month)
-        .bind(day)
-        .bind(tier.created_at_ms)
-        .bind(tier.updated_at_ms)
-        .execute(self.conn())
-        .await
-        .map_err(db)?;
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)", tier.tenant_id.get(), tier.id.to_string(), tier.program_id.to_string(), &tier.code, &tier.name, tier.rank, i64::from(tier.is_base), kind, days, years, month, day, tier.created_at_ms, tier.updated_at_ms)).await?;
         Ok(())
     }
 
     async fn update_tier(&mut self, tier: &Tier) -> AppResult<()> {
         let (kind, days, years, month, day) = validity_columns(&tier.validity);
-        sqlx::query(
+        self.exec(&sql!(
             "UPDATE tiers SET name = $1, rank = $2, validity_type = $3, validity_days = $4, \
              validity_years = $5, validity_month = $6, validity_day = $7, updated_at_ms = $8 \
              WHERE tenant_id = $9 AND id = $10",
-        )
-        .bind(&tier.name)
-        .bind(tier.rank)
-        .bind(kind)
-        .bind(days)
-        .bind(years)
-        .bind(month)
-        .bind(day)
-        .bind(tier.updated_at_ms)
-        .bind(tier.tenant_id.get())
-        .bind(tier.id.to_string())
-        .execute(self.conn())
-        .await
-        .map_err(db)?;
+            &tier.name,
+            tier.rank,
+            kind,
+            days,
+            years,
+            month,
+            day,
+            tier.updated_at_ms,
+            tier.tenant_id.get(),
+            tier.id.to_string()
+        ))
+        .await?;
         Ok(())
     }
 
@@ -219,50 +185,30 @@ impl LoyaltyWrites for SqlTx {
     }
 
     async fn insert_tier_rule(&mut self, r: &TierRule) -> AppResult<()> {
-        sqlx::query(
-            "INSERT INTO tier_rules (tenant_id, id, program_id, name, tier_id, point_group_id, \
+        self.exec(&sql!("INSERT INTO tier_rules (tenant_id, id, program_id, name, tier_id, point_group_id, \
              condition, window_days, range_start, range_end, enabled, created_at_ms, updated_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-        )
-        .bind(r.tenant_id.get())
-        .bind(r.id.to_string())
-        .bind(r.program_id.to_string())
-        .bind(&r.name)
-        .bind(r.tier_id.to_string())
-        .bind(r.point_group_id.map(|g| g.to_string()))
-        .bind(r.condition.as_str())
-        .bind(r.window_days)
-        .bind(r.range.start)
-        .bind(r.range.end)
-        .bind(i64::from(r.enabled))
-        .bind(r.created_at_ms)
-        .bind(r.updated_at_ms)
-        .execute(self.conn())
-        .await
-        .map_err(db)?;
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)", r.tenant_id.get(), r.id.to_string(), r.program_id.to_string(), &r.name, r.tier_id.to_string(), r.point_group_id.map(|g| g.to_string()), r.condition.as_str(), r.window_days, r.range.start, r.range.end, i64::from(r.enabled), r.created_at_ms, r.updated_at_ms)).await?;
         Ok(())
     }
 
     async fn update_tier_rule(&mut self, r: &TierRule) -> AppResult<()> {
-        sqlx::query(
+        self.exec(&sql!(
             "UPDATE tier_rules SET name = $1, tier_id = $2, point_group_id = $3, condition = $4, \
              window_days = $5, range_start = $6, range_end = $7, enabled = $8, updated_at_ms = $9 \
              WHERE tenant_id = $10 AND id = $11",
-        )
-        .bind(&r.name)
-        .bind(r.tier_id.to_string())
-        .bind(r.point_group_id.map(|g| g.to_string()))
-        .bind(r.condition.as_str())
-        .bind(r.window_days)
-        .bind(r.range.start)
-        .bind(r.range.end)
-        .bind(i64::from(r.enabled))
-        .bind(r.updated_at_ms)
-        .bind(r.tenant_id.get())
-        .bind(r.id.to_string())
-        .execute(self.conn())
-        .await
-        .map_err(db)?;
+            &r.name,
+            r.tier_id.to_string(),
+            r.point_group_id.map(|g| g.to_string()),
+            r.condition.as_str(),
+            r.window_days,
+            r.range.start,
+            r.range.end,
+            i64::from(r.enabled),
+            r.updated_at_ms,
+            r.tenant_id.get(),
+            r.id.to_string()
+        ))
+        .await?;
         Ok(())
     }
 

@@ -1,16 +1,12 @@
 //! Writes of the master data: inserts of many rows per statement, updates by id.
 
-use crate::error::db;
+use crate::sql::{Arg, Sql};
+use crate::writes::SqlTx;
 use patron_app::master_data::{Category, PaymentMethod, Product, StoreRecord};
 use patron_app::AppResult;
-use sqlx::any::AnyArguments;
-use sqlx::query::Query;
-use sqlx::{Any, AnyConnection};
 
 /// Rows per multi-row `INSERT`: 100 rows of 13 columns stay far below every bind limit.
 const ROWS_PER_INSERT: usize = 100;
-
-type Q<'q> = Query<'q, Any, AnyArguments<'q>>;
 
 /// `INSERT INTO table (columns) VALUES (...), (...)` with `$n` placeholders for `rows` rows.
 fn insert_text(table: &str, columns: &[&str], rows: usize) -> String {
@@ -33,21 +29,18 @@ fn insert_text(table: &str, columns: &[&str], rows: usize) -> String {
     text
 }
 
-/// Inserts `rows` in chunks; `bind` binds one row's values in `columns` order.
+/// Inserts `rows` in chunks; `args` gives one row's values in `columns` order.
 pub(crate) async fn insert_many<R>(
-    conn: &mut AnyConnection,
+    tx: &mut SqlTx,
     table: &str,
     columns: &[&str],
     rows: &[R],
-    bind: for<'q> fn(Q<'q>, &'q R) -> Q<'q>,
+    args: fn(&R) -> Vec<Arg>,
 ) -> AppResult<()> {
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         let text = insert_text(table, columns, chunk.len());
-        let mut query = sqlx::query(&text);
-        for row in chunk {
-            query = bind(query, row);
-        }
-        query.execute(&mut *conn).await.map_err(db)?;
+        let values = chunk.iter().flat_map(args).collect();
+        tx.exec(&Sql::with(text, values)).await?;
     }
     Ok(())
 }
@@ -64,16 +57,18 @@ pub(crate) const CATEGORY_COLUMNS: &[&str] = &[
     "updated_at_ms",
 ];
 
-pub(crate) fn bind_category<'q>(q: Q<'q>, r: &'q Category) -> Q<'q> {
-    q.bind(r.tenant_id.get())
-        .bind(r.id.to_string())
-        .bind(r.code.as_str())
-        .bind(r.name.as_str())
-        .bind(i64::from(r.level))
-        .bind(r.parent_code.as_deref())
-        .bind(r.source.as_str())
-        .bind(r.created_at_ms)
-        .bind(r.updated_at_ms)
+pub(crate) fn category_args(r: &Category) -> Vec<Arg> {
+    vec![
+        Arg::from(r.tenant_id.get()),
+        Arg::from(r.id.to_string()),
+        Arg::from(r.code.as_str()),
+        Arg::from(r.name.as_str()),
+        Arg::from(i64::from(r.level)),
+        Arg::from(r.parent_code.as_deref()),
+        Arg::from(r.source.as_str()),
+        Arg::from(r.created_at_ms),
+        Arg::from(r.updated_at_ms),
+    ]
 }
 
 pub(crate) const PRODUCT_COLUMNS: &[&str] = &[
@@ -90,18 +85,20 @@ pub(crate) const PRODUCT_COLUMNS: &[&str] = &[
     "updated_at_ms",
 ];
 
-pub(crate) fn bind_product<'q>(q: Q<'q>, r: &'q Product) -> Q<'q> {
-    q.bind(r.tenant_id.get())
-        .bind(r.id.to_string())
-        .bind(r.code.as_str())
-        .bind(r.name.as_str())
-        .bind(r.brand.as_deref())
-        .bind(r.category_code.as_deref())
-        .bind(r.price_fen)
-        .bind(r.status.as_str())
-        .bind(r.source.as_str())
-        .bind(r.created_at_ms)
-        .bind(r.updated_at_ms)
+pub(crate) fn product_args(r: &Product) -> Vec<Arg> {
+    vec![
+        Arg::from(r.tenant_id.get()),
+        Arg::from(r.id.to_string()),
+        Arg::from(r.code.as_str()),
+        Arg::from(r.name.as_str()),
+        Arg::from(r.brand.as_deref()),
+        Arg::from(r.category_code.as_deref()),
+        Arg::from(r.price_fen),
+        Arg::from(r.status.as_str()),
+        Arg::from(r.source.as_str()),
+        Arg::from(r.created_at_ms),
+        Arg::from(r.updated_at_ms),
+    ]
 }
 
 pub(crate) const STORE_COLUMNS: &[&str] = &[
@@ -120,20 +117,22 @@ pub(crate) const STORE_COLUMNS: &[&str] = &[
     "updated_at_ms",
 ];
 
-pub(crate) fn bind_store<'q>(q: Q<'q>, r: &'q StoreRecord) -> Q<'q> {
-    q.bind(r.tenant_id.get())
-        .bind(r.id.to_string())
-        .bind(r.code.as_str())
-        .bind(r.name.as_str())
-        .bind(r.kind.as_str())
-        .bind(r.channel.code())
-        .bind(r.parent_code.as_deref())
-        .bind(r.province.as_deref())
-        .bind(r.city.as_deref())
-        .bind(r.status.as_str())
-        .bind(r.source.as_str())
-        .bind(r.created_at_ms)
-        .bind(r.updated_at_ms)
+pub(crate) fn store_args(r: &StoreRecord) -> Vec<Arg> {
+    vec![
+        Arg::from(r.tenant_id.get()),
+        Arg::from(r.id.to_string()),
+        Arg::from(r.code.as_str()),
+        Arg::from(r.name.as_str()),
+        Arg::from(r.kind.as_str()),
+        Arg::from(r.channel.code()),
+        Arg::from(r.parent_code.as_deref()),
+        Arg::from(r.province.as_deref()),
+        Arg::from(r.city.as_deref()),
+        Arg::from(r.status.as_str()),
+        Arg::from(r.source.as_str()),
+        Arg::from(r.created_at_ms),
+        Arg::from(r.updated_at_ms),
+    ]
 }
 
 pub(crate) const PAYMENT_METHOD_COLUMNS: &[&str] = &[
@@ -148,16 +147,18 @@ pub(crate) const PAYMENT_METHOD_COLUMNS: &[&str] = &[
     "updated_at_ms",
 ];
 
-pub(crate) fn bind_payment_method<'q>(q: Q<'q>, r: &'q PaymentMethod) -> Q<'q> {
-    q.bind(r.tenant_id.get())
-        .bind(r.id.to_string())
-        .bind(r.code.as_str())
-        .bind(r.name.as_str())
-        .bind(i64::from(r.earns_points))
-        .bind(r.category.as_deref())
-        .bind(r.source.as_str())
-        .bind(r.created_at_ms)
-        .bind(r.updated_at_ms)
+pub(crate) fn payment_method_args(r: &PaymentMethod) -> Vec<Arg> {
+    vec![
+        Arg::from(r.tenant_id.get()),
+        Arg::from(r.id.to_string()),
+        Arg::from(r.code.as_str()),
+        Arg::from(r.name.as_str()),
+        Arg::from(i64::from(r.earns_points)),
+        Arg::from(r.category.as_deref()),
+        Arg::from(r.source.as_str()),
+        Arg::from(r.created_at_ms),
+        Arg::from(r.updated_at_ms),
+    ]
 }
 
 /// `UPDATE table SET col = $1, ... WHERE tenant_id = $k AND id = $k+1` over `columns` minus the key.
@@ -177,11 +178,6 @@ pub(crate) fn update_text(table: &str, columns: &[&str]) -> String {
 
 /// Runs an update built with `update_text`: `bind` binds every column but the key (tenant_id,
 /// id, created_at_ms stay), then the key.
-pub(crate) async fn update_one<'q>(conn: &mut AnyConnection, query: Q<'q>) -> AppResult<()> {
-    query.execute(conn).await.map_err(db)?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,9 +2,8 @@
 
 mod rows;
 
-use crate::error::db;
 use crate::reads::{all, count, encode_cursor, optional, Conn, ReadConn, SqlReader};
-use crate::sql::{Arg, Sql};
+use crate::sql::{sql, Arg, Sql};
 use crate::writes::SqlTx;
 use async_trait::async_trait;
 use patron_app::members::model::{
@@ -402,119 +401,46 @@ fn flag(v: bool) -> i64 {
 #[async_trait]
 impl MembersWrites for SqlTx {
     async fn insert_customer(&mut self, c: &StoredCustomer) -> AppResult<bool> {
-        let done = sqlx::query(
-            "INSERT INTO customers (tenant_id, id, name_enc, name_index, phone_enc, phone_index, email_enc, \
+        let done = self.exec(&sql!("INSERT INTO customers (tenant_id, id, name_enc, name_index, phone_enc, phone_index, email_enc, \
              email_index, birthday_enc, birth_month, address_enc, id_number_enc, gender, province, city, \
              source_channel, accepts_marketing, is_employee, is_test, erased_at_ms, created_at_ms, updated_at_ms) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) \
-             ON CONFLICT (tenant_id, phone_index) DO NOTHING",
-        )
-        .bind(c.tenant_id.get())
-        .bind(c.id.to_string())
-        .bind(c.name_enc.clone())
-        .bind(c.name_index.clone())
-        .bind(c.phone_enc.clone())
-        .bind(c.phone_index.clone())
-        .bind(c.email_enc.clone())
-        .bind(c.email_index.clone())
-        .bind(c.birthday_enc.clone())
-        .bind(c.birth_month)
-        .bind(c.address_enc.clone())
-        .bind(c.id_number_enc.clone())
-        .bind(c.gender.as_str())
-        .bind(c.province.clone())
-        .bind(c.city.clone())
-        .bind(c.source_channel.code())
-        .bind(flag(c.accepts_marketing))
-        .bind(flag(c.is_employee))
-        .bind(flag(c.is_test))
-        .bind(c.erased_at_ms)
-        .bind(c.created_at_ms)
-        .bind(c.updated_at_ms)
-        .execute(self.conn())
-        .await
-        .map_err(db)?;
-        Ok(done.rows_affected() == 1)
+             ON CONFLICT (tenant_id, phone_index) DO NOTHING", c.tenant_id.get(), c.id.to_string(), c.name_enc.clone(), c.name_index.clone(), c.phone_enc.clone(), c.phone_index.clone(), c.email_enc.clone(), c.email_index.clone(), c.birthday_enc.clone(), c.birth_month, c.address_enc.clone(), c.id_number_enc.clone(), c.gender.as_str(), c.province.clone(), c.city.clone(), c.source_channel.code(), flag(c.accepts_marketing), flag(c.is_employee), flag(c.is_test), c.erased_at_ms, c.created_at_ms, c.updated_at_ms)).await?;
+        Ok(done == 1)
     }
 
     async fn update_customer(&mut self, c: &StoredCustomer) -> AppResult<()> {
-        sqlx::query(
-            "UPDATE customers SET name_enc = $1, name_index = $2, phone_enc = $3, phone_index = $4, \
+        self.exec(&sql!("UPDATE customers SET name_enc = $1, name_index = $2, phone_enc = $3, phone_index = $4, \
              email_enc = $5, email_index = $6, birthday_enc = $7, birth_month = $8, address_enc = $9, \
              id_number_enc = $10, gender = $11, province = $12, city = $13, accepts_marketing = $14, \
              is_employee = $15, is_test = $16, erased_at_ms = $17, updated_at_ms = $18 \
-             WHERE tenant_id = $19 AND id = $20",
-        )
-        .bind(c.name_enc.clone())
-        .bind(c.name_index.clone())
-        .bind(c.phone_enc.clone())
-        .bind(c.phone_index.clone())
-        .bind(c.email_enc.clone())
-        .bind(c.email_index.clone())
-        .bind(c.birthday_enc.clone())
-        .bind(c.birth_month)
-        .bind(c.address_enc.clone())
-        .bind(c.id_number_enc.clone())
-        .bind(c.gender.as_str())
-        .bind(c.province.clone())
-        .bind(c.city.clone())
-        .bind(flag(c.accepts_marketing))
-        .bind(flag(c.is_employee))
-        .bind(flag(c.is_test))
-        .bind(c.erased_at_ms)
-        .bind(c.updated_at_ms)
-        .bind(c.tenant_id.get())
-        .bind(c.id.to_string())
-        .execute(self.conn())
-        .await
-        .map_err(db)?;
+             WHERE tenant_id = $19 AND id = $20", c.name_enc.clone(), c.name_index.clone(), c.phone_enc.clone(), c.phone_index.clone(), c.email_enc.clone(), c.email_index.clone(), c.birthday_enc.clone(), c.birth_month, c.address_enc.clone(), c.id_number_enc.clone(), c.gender.as_str(), c.province.clone(), c.city.clone(), flag(c.accepts_marketing), flag(c.is_employee), flag(c.is_test), c.erased_at_ms, c.updated_at_ms, c.tenant_id.get(), c.id.to_string())).await?;
         Ok(())
     }
 
     async fn next_card_no(&mut self, t: TenantId) -> AppResult<i64> {
         // One statement: the first call creates the counter, later ones advance it. On
         // PostgreSQL the row lock orders concurrent registrations.
-        sqlx::query_scalar(
-            "INSERT INTO sequences (tenant_id, name, next_value) VALUES ($1, 'card_no', $2) \
-             ON CONFLICT (tenant_id, name) DO UPDATE SET next_value = sequences.next_value + 1 \
-             RETURNING next_value",
-        )
-        .bind(t.get())
-        .bind(FIRST_CARD_NO)
-        .fetch_one(self.conn())
-        .await
-        .map_err(db)
+        let rows = self
+            .fetch(&sql!(
+                "INSERT INTO sequences (tenant_id, name, next_value) VALUES ($1, 'card_no', $2) \
+                 ON CONFLICT (tenant_id, name) DO UPDATE SET next_value = sequences.next_value + 1 \
+                 RETURNING next_value",
+                t.get(),
+                FIRST_CARD_NO
+            ))
+            .await?;
+        rows.first()
+            .ok_or_else(|| patron_app::AppError::Store("no card number returned".into()))?
+            .i64("next_value")
     }
 
     async fn insert_member(&mut self, m: &MemberAccount) -> AppResult<()> {
-        sqlx::query(
-            "INSERT INTO member_accounts (tenant_id, id, customer_id, program_id, card_no, status, registered_at_ms, \
+        self.exec(&sql!("INSERT INTO member_accounts (tenant_id, id, customer_id, program_id, card_no, status, registered_at_ms, \
              registration_channel, registration_store_id, home_store_id, guide, first_purchase_at_ms, \
              last_purchase_at_ms, retention_points, retention_spend_fen, retention_purchase_count, \
              created_at_ms, updated_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
-        )
-        .bind(m.tenant_id.get())
-        .bind(m.id.to_string())
-        .bind(m.customer_id.to_string())
-        .bind(&m.program_id)
-        .bind(&m.card_no)
-        .bind(m.status.as_str())
-        .bind(m.registered_at_ms)
-        .bind(m.registration_channel.code())
-        .bind(m.registration_store_id.clone())
-        .bind(m.home_store_id.clone())
-        .bind(m.guide.clone())
-        .bind(m.first_purchase_at_ms)
-        .bind(m.last_purchase_at_ms)
-        .bind(m.retention_points)
-        .bind(m.retention_spend_fen)
-        .bind(m.retention_purchase_count)
-        .bind(m.created_at_ms)
-        .bind(m.updated_at_ms)
-        .execute(self.conn())
-        .await
-        .map_err(db)?;
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)", m.tenant_id.get(), m.id.to_string(), m.customer_id.to_string(), &m.program_id, &m.card_no, m.status.as_str(), m.registered_at_ms, m.registration_channel.code(), m.registration_store_id.clone(), m.home_store_id.clone(), m.guide.clone(), m.first_purchase_at_ms, m.last_purchase_at_ms, m.retention_points, m.retention_spend_fen, m.retention_purchase_count, m.created_at_ms, m.updated_at_ms)).await?;
         Ok(())
     }
 
@@ -525,39 +451,14 @@ impl MembersWrites for SqlTx {
         status: MemberStatus,
         now_ms: i64,
     ) -> AppResult<()> {
-        sqlx::query("UPDATE member_accounts SET status = $1, updated_at_ms = $2 WHERE tenant_id = $3 AND id = $4")
-            .bind(status.as_str())
-            .bind(now_ms)
-            .bind(t.get())
-            .bind(id.to_string())
-            .execute(self.conn())
-            .await
-            .map_err(db)?;
+        self.exec(&sql!("UPDATE member_accounts SET status = $1, updated_at_ms = $2 WHERE tenant_id = $3 AND id = $4", status.as_str(), now_ms, t.get(), id.to_string())).await?;
         Ok(())
     }
 
     async fn insert_tier_record(&mut self, r: &TierRecord) -> AppResult<()> {
-        sqlx::query(
-            "INSERT INTO tier_records (tenant_id, id, member_id, customer_id, program_id, tier_id, record_type, \
+        self.exec(&sql!("INSERT INTO tier_records (tenant_id, id, member_id, customer_id, program_id, tier_id, record_type, \
              change_mode, tier_rule_id, effective_at_ms, expires_at_ms, status, created_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-        )
-        .bind(r.tenant_id.get())
-        .bind(&r.id)
-        .bind(r.member_id.to_string())
-        .bind(r.customer_id.to_string())
-        .bind(&r.program_id)
-        .bind(&r.tier_id)
-        .bind(r.record_type.as_str())
-        .bind(&r.change_mode)
-        .bind(r.tier_rule_id.clone())
-        .bind(r.effective_at_ms)
-        .bind(r.expires_at_ms)
-        .bind(if r.active { "active" } else { "inactive" })
-        .bind(r.created_at_ms)
-        .execute(self.conn())
-        .await
-        .map_err(db)?;
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)", r.tenant_id.get(), &r.id, r.member_id.to_string(), r.customer_id.to_string(), &r.program_id, &r.tier_id, r.record_type.as_str(), &r.change_mode, r.tier_rule_id.clone(), r.effective_at_ms, r.expires_at_ms, if r.active { "active" } else { "inactive" }, r.created_at_ms)).await?;
         Ok(())
     }
 
@@ -596,34 +497,14 @@ impl MembersWrites for SqlTx {
                 .bind(Arg::Int(a.updated_at_ms))
                 .push(")");
         }
-        crate::writes::execute(self.conn(), &sql).await?;
+        self.exec(&sql).await?;
         Ok(())
     }
 
     async fn insert_binding(&mut self, b: &Binding) -> AppResult<()> {
-        sqlx::query(
-            "INSERT INTO channel_bindings (tenant_id, id, customer_id, channel, account_type, external_id, openid, \
+        self.exec(&sql!("INSERT INTO channel_bindings (tenant_id, id, customer_id, channel, account_type, external_id, openid, \
              unionid, nickname, store_id, bound, bound_at_ms, unbound_at_ms, created_at_ms, updated_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-        )
-        .bind(b.tenant_id.get())
-        .bind(b.id.to_string())
-        .bind(b.customer_id.to_string())
-        .bind(b.channel.code())
-        .bind(&b.account_type)
-        .bind(&b.external_id)
-        .bind(b.openid.clone())
-        .bind(b.unionid.clone())
-        .bind(b.nickname.clone())
-        .bind(b.store_id.clone())
-        .bind(flag(b.bound))
-        .bind(b.bound_at_ms)
-        .bind(b.unbound_at_ms)
-        .bind(b.created_at_ms)
-        .bind(b.updated_at_ms)
-        .execute(self.conn())
-        .await
-        .map_err(db)?;
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)", b.tenant_id.get(), b.id.to_string(), b.customer_id.to_string(), b.channel.code(), &b.account_type, &b.external_id, b.openid.clone(), b.unionid.clone(), b.nickname.clone(), b.store_id.clone(), flag(b.bound), b.bound_at_ms, b.unbound_at_ms, b.created_at_ms, b.updated_at_ms)).await?;
         Ok(())
     }
 
@@ -643,73 +524,30 @@ impl MembersWrites for SqlTx {
             "UPDATE channel_bindings SET bound = 0, unbound_at_ms = $1, updated_at_ms = $1 \
              WHERE tenant_id = $2 AND id = $3 AND bound = 1"
         };
-        sqlx::query(sql)
-            .bind(now_ms)
-            .bind(t.get())
-            .bind(id.to_string())
-            .execute(self.conn())
-            .await
-            .map_err(db)?;
+        self.exec(&sql!(sql, now_ms, t.get(), id.to_string()))
+            .await?;
         Ok(())
     }
 
     async fn insert_import_job(&mut self, j: &ImportJob, content: &[u8]) -> AppResult<()> {
-        sqlx::query(
-            "INSERT INTO import_jobs (tenant_id, id, kind, program_id, file_name, format, status, total_rows, \
+        self.exec(&sql!("INSERT INTO import_jobs (tenant_id, id, kind, program_id, file_name, format, status, total_rows, \
              processed_rows, created_rows, merged_rows, failed_rows, error, created_by, created_at_ms, \
              started_at_ms, finished_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
-        )
-        .bind(j.tenant_id.get())
-        .bind(j.id.to_string())
-        .bind(&j.kind)
-        .bind(&j.program_id)
-        .bind(&j.file_name)
-        .bind(&j.format)
-        .bind(&j.status)
-        .bind(j.total_rows)
-        .bind(j.processed_rows)
-        .bind(j.created_rows)
-        .bind(j.merged_rows)
-        .bind(j.failed_rows)
-        .bind(j.error.clone())
-        .bind(&j.created_by)
-        .bind(j.created_at_ms)
-        .bind(j.started_at_ms)
-        .bind(j.finished_at_ms)
-        .execute(self.conn())
-        .await
-        .map_err(db)?;
-        sqlx::query("INSERT INTO import_files (tenant_id, job_id, content) VALUES ($1, $2, $3)")
-            .bind(j.tenant_id.get())
-            .bind(j.id.to_string())
-            .bind(content.to_vec())
-            .execute(self.conn())
-            .await
-            .map_err(db)?;
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)", j.tenant_id.get(), j.id.to_string(), &j.kind, &j.program_id, &j.file_name, &j.format, &j.status, j.total_rows, j.processed_rows, j.created_rows, j.merged_rows, j.failed_rows, j.error.clone(), &j.created_by, j.created_at_ms, j.started_at_ms, j.finished_at_ms)).await?;
+        self.exec(&sql!(
+            "INSERT INTO import_files (tenant_id, job_id, content) VALUES ($1, $2, $3)",
+            j.tenant_id.get(),
+            j.id.to_string(),
+            content.to_vec()
+        ))
+        .await?;
         Ok(())
     }
 
     async fn update_import_job(&mut self, j: &ImportJob) -> AppResult<()> {
-        sqlx::query(
-            "UPDATE import_jobs SET status = $1, total_rows = $2, processed_rows = $3, created_rows = $4, \
+        self.exec(&sql!("UPDATE import_jobs SET status = $1, total_rows = $2, processed_rows = $3, created_rows = $4, \
              merged_rows = $5, failed_rows = $6, error = $7, started_at_ms = $8, finished_at_ms = $9 \
-             WHERE tenant_id = $10 AND id = $11",
-        )
-        .bind(&j.status)
-        .bind(j.total_rows)
-        .bind(j.processed_rows)
-        .bind(j.created_rows)
-        .bind(j.merged_rows)
-        .bind(j.failed_rows)
-        .bind(j.error.clone())
-        .bind(j.started_at_ms)
-        .bind(j.finished_at_ms)
-        .bind(j.tenant_id.get())
-        .bind(j.id.to_string())
-        .execute(self.conn())
-        .await
-        .map_err(db)?;
+             WHERE tenant_id = $10 AND id = $11", &j.status, j.total_rows, j.processed_rows, j.created_rows, j.merged_rows, j.failed_rows, j.error.clone(), j.started_at_ms, j.finished_at_ms, j.tenant_id.get(), j.id.to_string())).await?;
         Ok(())
     }
 
@@ -719,13 +557,13 @@ impl MembersWrites for SqlTx {
         id: ImportId,
         failures: &[u8],
     ) -> AppResult<()> {
-        sqlx::query("UPDATE import_files SET failures = $1 WHERE tenant_id = $2 AND job_id = $3")
-            .bind(failures.to_vec())
-            .bind(t.get())
-            .bind(id.to_string())
-            .execute(self.conn())
-            .await
-            .map_err(db)?;
+        self.exec(&sql!(
+            "UPDATE import_files SET failures = $1 WHERE tenant_id = $2 AND job_id = $3",
+            failures.to_vec(),
+            t.get(),
+            id.to_string()
+        ))
+        .await?;
         Ok(())
     }
 }

@@ -152,6 +152,13 @@ pub async fn register(
         guide: r.guide,
     };
     let prepared = register::prepare(&registration, auth.ctx.now_ms).map_err(AppError::from)?;
+    // The program and stores are configuration: resolved on a reader, outside the write
+    // transaction, which then holds the writer only for the member's own rows.
+    let tenant = auth.ctx.principal.tenant()?;
+    let resolved = {
+        let mut reader = state.store.reader().await?;
+        register::resolve(&mut *reader, tenant, &prepared).await?
+    };
     // Two first registrations of one channel account (without a phone) can race; the loser's
     // transaction is refused by the unique binding and, run again, finds the winner's customer.
     let mut attempt = 0;
@@ -160,9 +167,10 @@ pub async fn register(
         let ctx = auth.ctx.clone();
         let pii = state.pii.clone();
         let p = prepared.clone();
+        let resolved = resolved.clone();
         let result = mutate(&state, &auth.ctx, &headers, &body.request_hash, move |tx| {
             Box::pin(async move {
-                let done = register::register(tx, &ctx, &pii, p).await?;
+                let done = register::register_resolved(tx, &ctx, &pii, p, &resolved).await?;
                 // Answers to changes are masked for everyone: the caller sent the values, and
                 // the answer is kept for idempotent replays, where no PII may rest in clear.
                 let shown = patron_app::members::profile::show(&pii, &done.customer, false)?;
