@@ -121,6 +121,7 @@ pub async fn seed_demo(
     crate::loyalty::seed_demo(store, &ctx).await?;
     crate::master_data::seed_demo(store, &ctx).await?;
     crate::members::seed_demo(store, pii, &ctx, customers).await?;
+    store.refresh_statistics().await?;
     Ok(Demo {
         created: true,
         ..DEMO

@@ -148,6 +148,9 @@ pub trait Store: Send + Sync + 'static {
     async fn begin(&self) -> AppResult<Box<dyn Tx>>;
     /// Checks the database answers.
     async fn ping(&self) -> AppResult<()>;
+    /// Refreshes the planner's statistics of the member tables after a bulk load, so lookups
+    /// keep their indexes before the database's own background analysis catches up.
+    async fn refresh_statistics(&self) -> AppResult<()>;
     /// Pool figures for `/metrics`: (connections open, idle).
     fn pool_stats(&self) -> Vec<(&'static str, u32, u32)>;
 }

@@ -113,6 +113,15 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         secure_cookies: config.secure_cookies,
         max_body_bytes: config.max_body_bytes,
     };
+    let resumed = patron_app::members::imports::resume_unfinished(
+        Arc::new(store.clone()),
+        pii.clone(),
+        Arc::new(move || SystemClock.now_ms()),
+    )
+    .await?;
+    if resumed > 0 {
+        println!("Resumed {resumed} interrupted import(s)");
+    }
     let state = AppState::new(Arc::new(store.clone()), Arc::new(clock), pii, settings);
     let app = patron_http::router(state);
     let listener = tokio::net::TcpListener::bind(&config.listen)

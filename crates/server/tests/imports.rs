@@ -32,6 +32,34 @@ const CSV: &str = "phone,channel,name,birthday,store,registered_at,external_id\n
 +85291234567,pos,International,,,,\n";
 
 both_databases! {
+    async fn an_import_a_stop_interrupted_is_resumed_and_registers_nobody_twice(app) {
+        use patron_app::members::imports;
+        use patron_app::{Ctx, Store};
+        use std::sync::Arc;
+        let admin = app.tenant_admin("acme").await;
+        member_club(&admin).await;
+        // The first row was registered before the stop; the job was left unfinished.
+        let first = admin.post("/api/v1/members", &json!({"program": "club", "channel": "pos", "phone": "13812345678"})).await;
+        assert_eq!(first.status, 201);
+        let t = app.store.reader().await.unwrap().tenant_by_code("acme").await.unwrap().unwrap().id;
+        let now = app.clock_now();
+        let mut ctx = Ctx::system(Some(t), now);
+        ctx.principal.permissions = ctx.principal.permissions.with(patron_domain::rbac::Permission::CustomersImport);
+        let pii = Arc::new(patron_app::pii::Pii::new(patron_testkit::TEST_PII_KEY));
+        let csv = "phone,channel,name\n13812345678,pos,First\n13812345679,pos,Second\n";
+        let job = imports::start(&app.store, &pii, &ctx, "club", "left.csv", None, csv.as_bytes().to_vec()).await.unwrap();
+        assert_eq!(job.status, "queued");
+
+        let store: Arc<dyn Store> = Arc::new(app.store.clone());
+        let resumed = imports::resume_unfinished(store.clone(), pii.clone(), Arc::new(move || now)).await.unwrap();
+        assert_eq!(resumed, 1);
+        let done = finished(&admin, &job.id.to_string()).await.body;
+        assert_eq!((done["status"].as_str(), done["created_rows"].as_i64(), done["merged_rows"].as_i64(), done["failed_rows"].as_i64()),
+            (Some("done"), Some(1), Some(1), Some(0)), "{done}");
+        assert_eq!(admin.get("/api/v1/customers").await.body["total"], 2);
+        // Finished jobs are not started again.
+        assert_eq!(imports::resume_unfinished(store, pii, Arc::new(move || now)).await.unwrap(), 0);
+    }
     async fn a_csv_import_registers_valid_rows_and_returns_the_rest(app) {
         let admin = app.tenant_admin("acme").await;
         member_club(&admin).await;

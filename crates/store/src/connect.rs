@@ -5,6 +5,7 @@
 //! connections (WAL lets readers run beside the writer); both run inline (see `lite`). A small
 //! sqlx pool runs the migrations and readiness pings. PostgreSQL uses one sqlx pool for all.
 
+use crate::card_blocks::CardBlocks;
 use crate::error::db;
 use crate::lite::LitePool;
 use crate::reads::SqlReader;
@@ -53,6 +54,8 @@ pub struct SqlStore {
     lite: Option<Arc<LitePool>>,
     /// SQLite only: the inline writer (`write` then only runs the migrations).
     writer: Option<Arc<LiteWriter>>,
+    /// PostgreSQL only: card numbers reserved in blocks.
+    cards: Option<Arc<CardBlocks>>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -75,15 +78,20 @@ impl SqlStore {
                     .max_connections(options.max_connections)
                     .test_before_acquire(false)
                     .acquire_timeout(Duration::from_secs(10))
-                    .connect_with(connect)
+                    .connect_with(connect.clone())
                     .await
                     .map_err(db)?;
+                let blocks = AnyPoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_lazy_with(connect);
                 Self {
                     backend,
                     read: pool.clone(),
                     write: pool,
                     lite: None,
                     writer: None,
+                    cards: Some(Arc::new(CardBlocks::new(blocks))),
                 }
             }
             Backend::Sqlite => {
@@ -107,6 +115,7 @@ impl SqlStore {
                     write,
                     lite,
                     writer,
+                    cards: None,
                 }
             }
         };
@@ -191,7 +200,12 @@ impl Store for SqlStore {
     async fn begin(&self) -> AppResult<Box<dyn Tx>> {
         let tx = match &self.writer {
             Some(writer) => SqlTx::Lite(writer.begin().await?),
-            None => SqlTx::Sqlx(self.write.begin().await.map_err(db)?),
+            None => SqlTx::Sqlx(
+                self.write.begin().await.map_err(db)?,
+                self.cards
+                    .clone()
+                    .ok_or_else(|| AppError::Store("no card blocks".into()))?,
+            ),
         };
         Ok(Box::new(tx))
     }
@@ -201,6 +215,21 @@ impl Store for SqlStore {
             .execute(&self.read)
             .await
             .map_err(db)?;
+        Ok(())
+    }
+
+    async fn refresh_statistics(&self) -> AppResult<()> {
+        // PostgreSQL plans by statistics; stale ones right after a bulk load (a table counted
+        // as nearly empty) can send a lookup through the wrong index of a tenant's rows. SQLite
+        // plans by its indexes' shapes and has no statistics unless asked.
+        if self.backend == Backend::Postgres {
+            sqlx::query(
+                "ANALYZE customers, member_accounts, channel_bindings, tier_records, point_accounts",
+            )
+            .execute(&self.write)
+            .await
+            .map_err(db)?;
+        }
         Ok(())
     }
 

@@ -2,6 +2,7 @@
 //! PostgreSQL both accept, over sqlx's `Any` driver. The dialects differ only in the migrations
 //! (identity columns, BLOB/BYTEA) and in connection set-up; see `docs/adr/0002-storage.md`.
 
+mod card_blocks;
 mod connect;
 mod error;
 mod lite;

@@ -1,5 +1,6 @@
 //! Writes, inside one transaction that the use case commits (dropping it rolls back).
 
+use crate::card_blocks::CardBlocks;
 use crate::error::db;
 use crate::lite;
 use crate::reads::impl_reads;
@@ -17,10 +18,11 @@ use patron_app::{AppResult, Reads, Tx};
 use patron_domain::ids::{ApiKeyId, PlatformAdminId, RoleId, TenantId, UserId};
 use patron_domain::login::Throttle;
 use sqlx::{Any, Transaction};
+use std::sync::Arc;
 
 /// A write transaction: sqlx's on PostgreSQL, the inline writer's on SQLite (see `lite`).
 pub(crate) enum SqlTx {
-    Sqlx(Transaction<'static, Any>),
+    Sqlx(Transaction<'static, Any>, Arc<CardBlocks>),
     Lite(LiteTx),
 }
 
@@ -28,7 +30,7 @@ impl SqlTx {
     /// Runs one statement; returns the number of rows it changed.
     pub(crate) async fn exec(&mut self, sql: &Sql) -> AppResult<u64> {
         match self {
-            Self::Sqlx(tx) => {
+            Self::Sqlx(tx, _) => {
                 let done = sqlx::query_with(&sql.text, sql.args().map_err(db)?)
                     .execute(&mut **tx)
                     .await
@@ -49,7 +51,7 @@ impl ReadConn for SqlTx {
     /// Reads inside the transaction see its own uncommitted rows, so they use its connection.
     fn read_conn(&mut self) -> AppResult<Conn<'_>> {
         Ok(match self {
-            Self::Sqlx(tx) => Conn::Sqlx(tx),
+            Self::Sqlx(tx, _) => Conn::Sqlx(tx),
             Self::Lite(tx) => Conn::Lite(tx.conn()?),
         })
     }
@@ -61,7 +63,7 @@ impl_reads!(SqlTx);
 impl Tx for SqlTx {
     async fn commit(self: Box<Self>) -> AppResult<()> {
         match *self {
-            Self::Sqlx(tx) => tx.commit().await.map_err(db),
+            Self::Sqlx(tx, _) => tx.commit().await.map_err(db),
             Self::Lite(tx) => tx.commit().await,
         }
     }

@@ -118,7 +118,8 @@ pub async fn start(
 async fn save(store: &dyn Store, job: &ImportJob) -> AppResult<()> {
     let mut tx = store.begin().await?;
     tx.update_import_job(job).await?;
-    tx.commit().await
+    tx.commit().await?;
+    store.refresh_statistics().await
 }
 
 /// Processes a job to the end. `ctx` is the uploader's (it registers with their rights) and
@@ -405,6 +406,27 @@ pub async fn programs(store: &dyn Store, ctx: &Ctx) -> AppResult<Vec<(String, St
         .into_iter()
         .map(|p| (p.code, p.name))
         .collect())
+}
+
+/// Starts again, in the background, the jobs a stop interrupted (still queued or running), from
+/// their first row: rows registered before the stop are found again as existing members, so
+/// nothing is registered twice and nothing is lost. They run with the import rights, as the
+/// system (the uploader's session may be long gone). Returns how many were started.
+pub fn resume_unfinished(
+    store: std::sync::Arc<dyn Store>,
+    pii: std::sync::Arc<Pii>,
+    now: std::sync::Arc<dyn Fn() -> i64 + Send + Sync>,
+) -> impl std::future::Future<Output = AppResult<usize>> + Send {
+    async move {
+        let jobs = store.reader().await?.unfinished_imports().await?;
+        for job in &jobs {
+            let mut ctx = Ctx::system(Some(job.tenant_id), now());
+            ctx.principal.permissions = ctx.principal.permissions.with(Permission::CustomersImport);
+            tracing::info!(import = %job.id, file = %job.file_name, "resuming an interrupted import");
+            spawn(store.clone(), pii.clone(), ctx, job.id, now.clone());
+        }
+        Ok(jobs.len())
+    }
 }
 
 /// Runs a started job in the background and logs how it ended.

@@ -82,6 +82,8 @@ pub trait MembersReads: Send {
 
     async fn import_job(&mut self, t: TenantId, id: ImportId) -> AppResult<Option<ImportJob>>;
     async fn import_jobs(&mut self, t: TenantId, q: &ListQuery) -> AppResult<Page<ImportJob>>;
+    /// Jobs of every tenant still queued or running (after a restart: interrupted ones).
+    async fn unfinished_imports(&mut self) -> AppResult<Vec<ImportJob>>;
     /// The uploaded file and the failure file of a job.
     async fn import_files(
         &mut self,

@@ -354,6 +354,16 @@ macro_rules! impl_members_reads {
                 sql.push(" AND id = ").bind(Arg::Text(id.to_string()));
                 one(&mut self.read_conn()?, &sql, rows::import_job).await
             }
+            async fn unfinished_imports(&mut self) -> AppResult<Vec<ImportJob>> {
+                let sql = Sql::new(
+                    "SELECT * FROM import_jobs WHERE status IN ('queued', 'running') ORDER BY created_at_ms",
+                );
+                all(&mut self.read_conn()?, &sql)
+                    .await?
+                    .iter()
+                    .map(rows::import_job)
+                    .collect()
+            }
             async fn import_jobs(
                 &mut self,
                 t: TenantId,
@@ -419,8 +429,11 @@ impl MembersWrites for SqlTx {
     }
 
     async fn next_card_no(&mut self, t: TenantId) -> AppResult<i64> {
-        // One statement: the first call creates the counter, later ones advance it. On
-        // PostgreSQL the row lock orders concurrent registrations.
+        if let SqlTx::Sqlx(_, blocks) = self {
+            // PostgreSQL: from a block reserved outside this transaction (see `card_blocks`).
+            return blocks.clone().next(t).await;
+        }
+        // SQLite: one statement; the first call creates the counter, later ones advance it.
         let rows = self
             .fetch(&sql!(
                 "INSERT INTO sequences (tenant_id, name, next_value) VALUES ($1, 'card_no', $2) \
