@@ -412,21 +412,19 @@ pub async fn programs(store: &dyn Store, ctx: &Ctx) -> AppResult<Vec<(String, St
 /// their first row: rows registered before the stop are found again as existing members, so
 /// nothing is registered twice and nothing is lost. They run with the import rights, as the
 /// system (the uploader's session may be long gone). Returns how many were started.
-pub fn resume_unfinished(
+pub async fn resume_unfinished(
     store: std::sync::Arc<dyn Store>,
     pii: std::sync::Arc<Pii>,
     now: std::sync::Arc<dyn Fn() -> i64 + Send + Sync>,
-) -> impl std::future::Future<Output = AppResult<usize>> + Send {
-    async move {
-        let jobs = store.reader().await?.unfinished_imports().await?;
-        for job in &jobs {
-            let mut ctx = Ctx::system(Some(job.tenant_id), now());
-            ctx.principal.permissions = ctx.principal.permissions.with(Permission::CustomersImport);
-            tracing::info!(import = %job.id, file = %job.file_name, "resuming an interrupted import");
-            spawn(store.clone(), pii.clone(), ctx, job.id, now.clone());
-        }
-        Ok(jobs.len())
+) -> AppResult<usize> {
+    let jobs = store.reader().await?.unfinished_imports().await?;
+    for job in &jobs {
+        let mut ctx = Ctx::system(Some(job.tenant_id), now());
+        ctx.principal.permissions = ctx.principal.permissions.with(Permission::CustomersImport);
+        tracing::info!(import = %job.id, file = %job.file_name, "resuming an interrupted import");
+        spawn(store.clone(), pii.clone(), ctx, job.id, now.clone());
     }
+    Ok(jobs.len())
 }
 
 /// Runs a started job in the background and logs how it ended.
