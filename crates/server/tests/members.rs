@@ -124,6 +124,13 @@ both_databases! {
         let r = admin.post("/api/v1/members", &json!({"program": "club", "channel": "pos", "phone": "13900000000", "card_no": "TM0001"})).await;
         assert_eq!((r.status, r.code()), (409, "card_no_taken"));
         assert_eq!(admin.get("/api/v1/customers").await.body["total"], 1);
+
+        // A generated number that a supplied card holds already is skipped.
+        let r = admin.post("/api/v1/members", &json!({"program": "club", "channel": "pos", "phone": "13900000001", "card_no": "1000000001"})).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        let r = admin.post("/api/v1/members", &json!({"program": "club", "channel": "pos", "phone": "13900000002"})).await;
+        assert_eq!((r.status, r.body["member"]["card_no"].as_str()), (201, Some("1000000002")), "{}", r.text);
+        assert_eq!(admin.get("/api/v1/customers").await.body["total"], 3);
     }
 
     async fn readers_without_the_pii_permission_see_masked_values(app) {

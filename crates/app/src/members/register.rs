@@ -275,12 +275,13 @@ pub async fn register_resolved(
         }
     }
 
+    let generated = supplied_card.is_none();
     let card_no = match supplied_card {
         Some(card) => card,
-        None => generate_card_no(tx, t).await?,
+        None => tx.next_card_no(t).await?.to_string(),
     };
     let now = ctx.now_ms;
-    let member = MemberAccount {
+    let mut member = MemberAccount {
         tenant_id: t,
         id: MemberId::from_uuid(new_uuid()),
         customer_id: customer.id,
@@ -300,7 +301,21 @@ pub async fn register_resolved(
         created_at_ms: now,
         updated_at_ms: now,
     };
-    tx.insert_member(&member).await?;
+    // The card number's unique index decides: a generated number a supplied card holds already
+    // is skipped (no read before each insert); a supplied one taken since the check above is a
+    // conflict.
+    let mut tries = 0;
+    while !tx.insert_member(&member).await? {
+        tries += 1;
+        if !generated || tries >= 20 {
+            return Err(AppError::conflict(
+                "card_no_taken",
+                Some("card_no"),
+                format!("card number {} belongs to another member", member.card_no),
+            ));
+        }
+        member.card_no = tx.next_card_no(t).await?.to_string();
+    }
     tx.insert_tier_record(&TierRecord {
         tenant_id: t,
         id: new_uuid().to_string(),
@@ -435,17 +450,6 @@ async fn find_or_create_customer(
             })
         }
     }
-}
-
-/// The next free generated card number (a supplied card may already hold the next value).
-async fn generate_card_no(tx: &mut dyn Tx, t: TenantId) -> AppResult<String> {
-    for _ in 0..20 {
-        let card = tx.next_card_no(t).await?.to_string();
-        if tx.member_by_card(t, &card).await?.is_none() {
-            return Ok(card);
-        }
-    }
-    Err(AppError::Store("no free card number after 20 tries".into()))
 }
 
 pub(crate) fn new_binding(

@@ -102,7 +102,8 @@ pub trait MembersWrites: Send {
 
     /// The next generated card number of the tenant.
     async fn next_card_no(&mut self, t: TenantId) -> AppResult<i64>;
-    async fn insert_member(&mut self, m: &MemberAccount) -> AppResult<()>;
+    /// Inserts the member account; `false` (nothing written) when its card number is taken.
+    async fn insert_member(&mut self, m: &MemberAccount) -> AppResult<bool>;
     async fn set_member_status(
         &mut self,
         t: TenantId,

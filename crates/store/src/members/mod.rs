@@ -448,13 +448,14 @@ impl MembersWrites for SqlTx {
             .i64("next_value")
     }
 
-    async fn insert_member(&mut self, m: &MemberAccount) -> AppResult<()> {
-        self.exec(&sql!("INSERT INTO member_accounts (tenant_id, id, customer_id, program_id, card_no, status, registered_at_ms, \
+    async fn insert_member(&mut self, m: &MemberAccount) -> AppResult<bool> {
+        let inserted = self.exec(&sql!("INSERT INTO member_accounts (tenant_id, id, customer_id, program_id, card_no, status, registered_at_ms, \
              registration_channel, registration_store_id, home_store_id, guide, first_purchase_at_ms, \
              last_purchase_at_ms, retention_points, retention_spend_fen, retention_purchase_count, \
              created_at_ms, updated_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)", m.tenant_id.get(), m.id.to_string(), m.customer_id.to_string(), &m.program_id, &m.card_no, m.status.as_str(), m.registered_at_ms, m.registration_channel.code(), m.registration_store_id.clone(), m.home_store_id.clone(), m.guide.clone(), m.first_purchase_at_ms, m.last_purchase_at_ms, m.retention_points, m.retention_spend_fen, m.retention_purchase_count, m.created_at_ms, m.updated_at_ms)).await?;
-        Ok(())
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
+             ON CONFLICT (tenant_id, card_no) DO NOTHING", m.tenant_id.get(), m.id.to_string(), m.customer_id.to_string(), &m.program_id, &m.card_no, m.status.as_str(), m.registered_at_ms, m.registration_channel.code(), m.registration_store_id.clone(), m.home_store_id.clone(), m.guide.clone(), m.first_purchase_at_ms, m.last_purchase_at_ms, m.retention_points, m.retention_spend_fen, m.retention_purchase_count, m.created_at_ms, m.updated_at_ms)).await?;
+        Ok(inserted == 1)
     }
 
     async fn set_member_status(
