@@ -91,7 +91,7 @@ impl SqlStore {
                     write: pool,
                     lite: None,
                     writer: None,
-                    cards: Some(Arc::new(CardBlocks::new(blocks))),
+                    cards: Some(CardBlocks::new(blocks)),
                 }
             }
             Backend::Sqlite => {

@@ -431,7 +431,8 @@ impl MembersWrites for SqlTx {
     async fn next_card_no(&mut self, t: TenantId) -> AppResult<i64> {
         if let SqlTx::Sqlx(_, blocks) = self {
             // PostgreSQL: from a block reserved outside this transaction (see `card_blocks`).
-            return blocks.clone().next(t).await;
+            let blocks = blocks.clone();
+            return blocks.next(t).await;
         }
         // SQLite: one statement; the first call creates the counter, later ones advance it.
         let rows = self
