@@ -14,6 +14,7 @@ pub mod master_data;
 pub mod member;
 pub mod money;
 pub mod person;
+pub mod points;
 pub mod rbac;
 pub mod tenant;
 pub mod text;
