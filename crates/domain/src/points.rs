@@ -9,6 +9,7 @@ pub mod fifo;
 pub mod ledger;
 pub mod operation;
 pub mod rate;
+pub mod rule;
 
 pub use account::Balances;
 pub use fifo::{allocate, allocate_all, returned_expiry, Allocation, Earning, Shortfall};
