@@ -1,16 +1,19 @@
 //! The store ports: what use cases need from storage. The SQL implementation lives in
 //! `patron-store`; reads go to a pool, writes to a transaction that the use case commits.
 //!
-//! Each area of the product has its own pair of traits (`loyalty`, `master_data`, `members`);
+//! Each area of the product has its own pair of traits (`loyalty`, `master_data`, `members`,
+//! `points`);
 //! `Reads` and `Tx` gather them, so a use case still takes one reader or one transaction.
 
 pub mod loyalty;
 pub mod master_data;
 pub mod members;
+pub mod points;
 
 pub use loyalty::{LoyaltyReads, LoyaltyWrites};
 pub use master_data::{MasterDataReads, MasterDataWrites};
 pub use members::{MembersReads, MembersWrites};
+pub use points::{PointsReads, PointsWrites};
 
 use crate::error::AppResult;
 use crate::model::{
@@ -23,7 +26,7 @@ use patron_domain::login::Throttle;
 
 /// Reads, available both outside and inside a transaction.
 #[async_trait]
-pub trait Reads: LoyaltyReads + MasterDataReads + MembersReads + Send {
+pub trait Reads: LoyaltyReads + MasterDataReads + MembersReads + PointsReads + Send {
     async fn tenant(&mut self, id: TenantId) -> AppResult<Option<Tenant>>;
     async fn tenant_by_code(&mut self, code: &str) -> AppResult<Option<Tenant>>;
     async fn tenants(&mut self, q: &ListQuery) -> AppResult<Page<Tenant>>;
@@ -77,7 +80,7 @@ pub trait Reads: LoyaltyReads + MasterDataReads + MembersReads + Send {
 
 /// Writes, inside one transaction. Dropping a `Tx` without `commit` rolls it back.
 #[async_trait]
-pub trait Tx: Reads + LoyaltyWrites + MasterDataWrites + MembersWrites {
+pub trait Tx: Reads + LoyaltyWrites + MasterDataWrites + MembersWrites + PointsWrites {
     async fn commit(self: Box<Self>) -> AppResult<()>;
 
     async fn insert_tenant(&mut self, tenant: &Tenant) -> AppResult<TenantId>;

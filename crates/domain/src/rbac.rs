@@ -77,6 +77,8 @@ permissions! {
     CustomersRegister = "customers:register", Business, "Register members", "注册会员";
     CustomersUpdate = "customers:update", Business, "Edit profiles, bind channels, freeze and cancel members", "编辑资料、绑定渠道、冻结和注销会员";
     CustomersImport = "customers:import", Business, "Import customers and members from files", "从文件导入客户和会员";
+    PointsRead = "points:read", Business, "See point accounts and point records", "查看积分账户和积分记录";
+    PointsAdjust = "points:adjust", Business, "Adjust a member's points by hand (audited)", "人工调整会员积分(留审计)";
     CustomersPii = "customers:pii", Privacy, "See personal data unmasked (each read is audited)", "查看未脱敏的个人信息(每次查看都会审计)";
     CustomersErase = "customers:erase", Privacy, "Erase a person's personal data", "删除个人信息";
 }

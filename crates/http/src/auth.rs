@@ -70,6 +70,8 @@ pub mod perm {
         CustomersRegister,
         CustomersUpdate,
         CustomersImport,
+        PointsRead,
+        PointsAdjust,
         CustomersPii,
         CustomersErase,
     );

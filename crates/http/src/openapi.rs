@@ -2,7 +2,9 @@
 //! `/api/openapi.json`. Each operation's security requirement lists the permission it needs
 //! as its scope; the route-walk test holds the handlers to it.
 
-use crate::api::{api_keys, audit, loyalty, master_data, members, roles, session, tenants, users};
+use crate::api::{
+    api_keys, audit, loyalty, master_data, members, points, roles, session, tenants, users,
+};
 use crate::problem::Problem;
 use crate::views;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -54,5 +56,6 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(loyalty::Doc::openapi());
     doc.merge(master_data::Doc::openapi());
     doc.merge(members::Doc::openapi());
+    doc.merge(points::Doc::openapi());
     doc
 }

@@ -141,7 +141,7 @@ pub fn expiry_ms(effective_at_ms: i64, validity: &Validity, tz: Tz) -> Option<i6
 }
 
 /// 23:59:59.999 local time on `date`, as unix milliseconds.
-pub(crate) fn end_of_day_ms(date: NaiveDate, tz: Tz) -> Option<i64> {
+pub fn end_of_day_ms(date: NaiveDate, tz: Tz) -> Option<i64> {
     let local: NaiveDateTime = date.and_hms_milli_opt(23, 59, 59, 999)?;
     let instant = match tz.from_local_datetime(&local) {
         LocalResult::Single(t) => t,

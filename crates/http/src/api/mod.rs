@@ -5,6 +5,7 @@ pub mod audit;
 pub mod loyalty;
 pub mod master_data;
 pub mod members;
+pub mod points;
 pub mod roles;
 pub mod session;
 pub mod tenants;
@@ -24,4 +25,5 @@ pub fn router() -> Router<AppState> {
         .merge(loyalty::router())
         .merge(master_data::router())
         .merge(members::router())
+        .merge(points::router())
 }

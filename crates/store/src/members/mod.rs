@@ -1,6 +1,6 @@
 //! Storage of customers, member accounts, tier records, point accounts, bindings and imports.
 
-mod rows;
+pub(crate) mod rows;
 
 use crate::reads::{all, count, encode_cursor, optional, Conn, ReadConn, SqlReader};
 use crate::sql::{sql, Arg, Sql};

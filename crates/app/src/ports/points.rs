@@ -1,0 +1,52 @@
+//! Store ports for the points ledger: point records, their relations and the account balances.
+
+use crate::error::AppResult;
+use crate::members::model::PointAccount;
+use crate::model::{ListQuery, Page};
+use crate::points::model::{PointRecord, PointRelation};
+use async_trait::async_trait;
+use patron_domain::ids::{MemberId, TenantId};
+use patron_domain::points::Balances;
+
+#[async_trait]
+pub trait PointsReads: Send {
+    /// The member's account in a point group.
+    async fn point_account(
+        &mut self,
+        t: TenantId,
+        member: MemberId,
+        point_group: &str,
+    ) -> AppResult<Option<PointAccount>>;
+    /// A member's records, newest first.
+    async fn point_records(
+        &mut self,
+        t: TenantId,
+        member: MemberId,
+        q: &ListQuery,
+    ) -> AppResult<Page<PointRecord>>;
+    async fn point_record(&mut self, t: TenantId, id: &str) -> AppResult<Option<PointRecord>>;
+    /// Relations the record takes part in, as target or as source.
+    async fn relations_of(&mut self, t: TenantId, record: &str) -> AppResult<Vec<PointRelation>>;
+    /// The account's increase records with points remaining (FIFO candidates).
+    async fn open_earnings(&mut self, t: TenantId, account: &str) -> AppResult<Vec<PointRecord>>;
+    /// The account's decrease records with debt left, oldest first.
+    async fn open_debts(&mut self, t: TenantId, account: &str) -> AppResult<Vec<PointRecord>>;
+}
+
+#[async_trait]
+pub trait PointsWrites: Send {
+    /// Takes the account for this transaction (PostgreSQL: its row lock), before its balances
+    /// and open records are read, so concurrent postings to one account happen one after another.
+    async fn lock_point_account(&mut self, t: TenantId, account: &str) -> AppResult<()>;
+    async fn insert_point_record(&mut self, r: &PointRecord) -> AppResult<()>;
+    async fn insert_point_relations(&mut self, rs: &[PointRelation]) -> AppResult<()>;
+    async fn set_remaining(&mut self, t: TenantId, record: &str, remaining: i64) -> AppResult<()>;
+    async fn set_debt(&mut self, t: TenantId, record: &str, debt: i64) -> AppResult<()>;
+    async fn set_point_balances(
+        &mut self,
+        t: TenantId,
+        account: &str,
+        b: Balances,
+        now_ms: i64,
+    ) -> AppResult<()>;
+}

@@ -1,0 +1,204 @@
+//! The points ledger through the API, on both databases: manual adjustments with FIFO
+//! relations and exact balances, refusals that change nothing, idempotency, permissions,
+//! tenant isolation, and concurrent deductions that never overdraw.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use patron_testkit::both_databases;
+use patron_testkit::fixtures::{member_club, MemberClub};
+use patron_testkit::Client;
+use serde_json::{json, Value};
+
+/// A member of the club; returns its id.
+async fn member(admin: &Client, phone: &str) -> String {
+    let r = admin
+        .post(
+            "/api/v1/members",
+            &json!({"program": "club", "channel": "pos", "phone": phone}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    r.body["member"]["id"].as_str().unwrap().to_string()
+}
+
+async fn adjust(
+    admin: &Client,
+    member: &str,
+    group: &str,
+    points: i64,
+    reason: &str,
+) -> patron_testkit::Reply {
+    admin
+        .post(
+            &format!("/api/v1/members/{member}/point-adjustments"),
+            &json!({"point_group": group, "points": points, "reason": reason}),
+        )
+        .await
+}
+
+async fn balances(admin: &Client, member: &str, club: &MemberClub) -> (i64, i64, i64) {
+    let m = admin.get(&format!("/api/v1/members/{member}")).await.body;
+    let account = m["point_accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["point_group_id"] == club.points_group_id.as_str())
+        .unwrap()
+        .clone();
+    (
+        account["accumulated"].as_i64().unwrap(),
+        account["available"].as_i64().unwrap(),
+        account["expired"].as_i64().unwrap(),
+    )
+}
+
+fn changes(page: &Value) -> Vec<(String, i64, Option<i64>)> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["operation"].as_str().unwrap().to_string(),
+                r["change"].as_i64().unwrap(),
+                r["remaining"].as_i64(),
+            )
+        })
+        .collect()
+}
+
+both_databases! {
+    async fn adjustments_post_records_relations_and_exact_balances(app) {
+        let admin = app.tenant_admin("acme").await;
+        let club = member_club(&admin).await;
+        let m = member(&admin, "13812345678").await;
+        let g = club.points_group_id.as_str();
+
+        let first = adjust(&admin, &m, g, 300, "welcome gift").await;
+        assert_eq!(first.status, 201, "{}", first.text);
+        assert_eq!((first.body["record"]["operation"].as_str(), first.body["record"]["change"].as_i64(), first.body["record"]["remaining"].as_i64()),
+            (Some("manual_increase"), Some(300), Some(300)));
+        assert_eq!(first.body["record"]["name"], "人工积分调整增加");
+        assert_eq!(first.body["account"]["available"], 300);
+        let second = adjust(&admin, &m, g, 200, "service recovery").await;
+        assert_eq!(second.status, 201);
+
+        // 400 taken: all of the first (older) 300, then 100 of the second.
+        let take = adjust(&admin, &m, g, -400, "duplicate account merged").await;
+        assert_eq!(take.status, 201, "{}", take.text);
+        assert_eq!((take.body["record"]["change"].as_i64(), take.body["record"]["remaining"].as_i64()), (Some(-400), None));
+        // A manual decrease counts against accumulated and available (§10.5).
+        assert_eq!(balances(&admin, &m, &club).await, (100, 100, 0));
+
+        let page = admin.get(&format!("/api/v1/members/{m}/point-records")).await;
+        assert_eq!(page.status, 200);
+        assert_eq!(page.body["total"], 3);
+        assert_eq!(changes(&page.body), vec![
+            ("manual_decrease".to_string(), -400, None),
+            ("manual_increase".to_string(), 200, Some(100)),
+            ("manual_increase".to_string(), 300, Some(0)),
+        ]);
+        let detail = admin.get(&format!("/api/v1/point-records/{}", take.body["record"]["id"].as_str().unwrap())).await.body;
+        let taken: Vec<(String, i64)> = detail["relations"].as_array().unwrap().iter()
+            .map(|r| (r["source_record_id"].as_str().unwrap().to_string(), r["points"].as_i64().unwrap()))
+            .collect();
+        assert_eq!(taken, vec![
+            (first.body["record"]["id"].as_str().unwrap().to_string(), 300),
+            (second.body["record"]["id"].as_str().unwrap().to_string(), 100),
+        ]);
+        // The source sees the relation too.
+        let source = admin.get(&format!("/api/v1/point-records/{}", second.body["record"]["id"].as_str().unwrap())).await.body;
+        assert_eq!(source["relations"].as_array().unwrap().len(), 1);
+        // The other group's account did not move.
+        let other = adjust(&admin, &m, &club.growth_group_id, -1, "nothing to take").await;
+        assert_eq!((other.status, other.code()), (409, "insufficient_points"));
+        let audit = admin.get("/api/v1/audit?action=points.adjust").await.body;
+        assert_eq!(audit["total"], 3);
+    }
+
+    async fn refusals_change_nothing_and_repeats_are_idempotent(app) {
+        let admin = app.tenant_admin("acme").await;
+        let club = member_club(&admin).await;
+        let m = member(&admin, "13812345678").await;
+        let g = club.points_group_id.as_str();
+        assert_eq!(adjust(&admin, &m, g, 50, "gift").await.status, 201);
+        for (body, status, code, field) in [
+            (json!({"point_group": g, "points": -51, "reason": "too many"}), 409, "insufficient_points", Some("points")),
+            (json!({"point_group": g, "points": 0, "reason": "zero"}), 422, "invalid_points", Some("points")),
+            (json!({"point_group": g, "points": 5, "reason": "  "}), 422, "too_short", Some("reason")),
+            (json!({"point_group": "nope", "points": 5, "reason": "x"}), 422, "unknown_point_group", Some("point_group")),
+            (json!({"point_group": g, "points": 5, "reason": "x", "expires_on": "2020-01-01"}), 422, "expiry_in_the_past", Some("expires_on")),
+            (json!({"point_group": g, "points": -5, "reason": "x", "expires_on": "2030-01-01"}), 422, "expiry_on_decrease", Some("expires_on")),
+        ] {
+            let r = admin.post(&format!("/api/v1/members/{m}/point-adjustments"), &body).await;
+            assert_eq!((r.status, r.code(), r.body["field"].as_str()), (status, code, field), "{body}: {}", r.text);
+        }
+        assert_eq!(balances(&admin, &m, &club).await, (50, 50, 0));
+        assert_eq!(admin.get(&format!("/api/v1/members/{m}/point-records")).await.body["total"], 1);
+
+        // The same request with the same key posts once.
+        let path = format!("/api/v1/members/{m}/point-adjustments");
+        let body = json!({"point_group": g, "points": -20, "reason": "gift returned"});
+        let a = admin.send(reqwest::Method::POST, &path, Some(&body), &[("idempotency-key", "adj-1")]).await;
+        let b = admin.send(reqwest::Method::POST, &path, Some(&body), &[("idempotency-key", "adj-1")]).await;
+        assert_eq!((a.status, b.status), (201, 201));
+        assert_eq!(a.body["record"]["id"], b.body["record"]["id"]);
+        assert_eq!(balances(&admin, &m, &club).await, (30, 30, 0));
+
+        // A frozen member's points do not move.
+        admin.post(&format!("/api/v1/members/{m}/freeze"), &json!({"reason": "fraud check"})).await;
+        let r = adjust(&admin, &m, g, 10, "x").await;
+        assert_eq!((r.status, r.code()), (409, "member_not_active"));
+    }
+
+    async fn points_need_their_permissions_and_stay_in_their_tenant(app) {
+        let admin = app.tenant_admin("acme").await;
+        let club = member_club(&admin).await;
+        let m = member(&admin, "13812345678").await;
+        let g = club.points_group_id.as_str();
+        let record = adjust(&admin, &m, g, 10, "gift").await.body["record"]["id"].as_str().unwrap().to_string();
+
+        let reader = app.key_with(&admin, &["points:read"]).await;
+        assert_eq!(reader.get(&format!("/api/v1/members/{m}/point-records")).await.status, 200);
+        let r = adjust(&reader, &m, g, 10, "x").await;
+        assert_eq!((r.status, r.body["permission"].as_str()), (403, Some("points:adjust")));
+        let nobody = app.key_with(&admin, &["customers:read"]).await;
+        let r = nobody.get(&format!("/api/v1/members/{m}/point-records")).await;
+        assert_eq!((r.status, r.body["permission"].as_str()), (403, Some("points:read")));
+        assert_eq!(nobody.get(&format!("/api/v1/point-records/{record}")).await.status, 403);
+
+        let other = app.tenant_admin("other").await;
+        member_club(&other).await;
+        assert_eq!(other.get(&format!("/api/v1/members/{m}/point-records")).await.status, 404);
+        assert_eq!(other.get(&format!("/api/v1/point-records/{record}")).await.status, 404);
+        assert_eq!(adjust(&other, &m, g, 10, "x").await.status, 404);
+        assert_eq!(balances(&admin, &m, &club).await, (10, 10, 0));
+    }
+
+    async fn concurrent_deductions_never_overdraw(app) {
+        let admin = app.tenant_admin("acme").await;
+        let club = member_club(&admin).await;
+        let m = member(&admin, "13812345678").await;
+        let g = club.points_group_id.clone();
+        assert_eq!(adjust(&admin, &m, &g, 100, "gift").await.status, 201);
+        let mut tasks = Vec::new();
+        for i in 0..20 {
+            let (c, m, g) = (admin.clone(), m.clone(), g.clone());
+            tasks.push(tokio::spawn(async move { adjust(&c, &m, &g, -10, &format!("take {i}")).await }));
+        }
+        let mut ok = 0;
+        for t in tasks {
+            let r = t.await.unwrap();
+            match r.status {
+                201 => ok += 1,
+                409 => assert_eq!(r.code(), "insufficient_points"),
+                other => panic!("{other}: {}", r.text),
+            }
+        }
+        assert_eq!(ok, 10);
+        assert_eq!(balances(&admin, &m, &club).await, (0, 0, 0));
+        let page = admin.get(&format!("/api/v1/members/{m}/point-records?limit=50")).await.body;
+        assert_eq!(page["total"], 11);
+        assert_eq!(changes(&page).iter().map(|c| c.1).sum::<i64>(), 0);
+    }
+}

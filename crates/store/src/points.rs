@@ -1,0 +1,283 @@
+//! Storage of the points ledger: point records, relations and account balances.
+
+use crate::members::rows::point_account;
+use crate::reads::{all, optional, Conn, ReadConn, SqlReader};
+use crate::row::Row;
+use crate::sql::{sql, Arg, Sql};
+use crate::writes::SqlTx;
+use async_trait::async_trait;
+use patron_app::members::model::PointAccount;
+use patron_app::model::{ListQuery, Page};
+use patron_app::points::model::{PointRecord, PointRelation};
+use patron_app::ports::{PointsReads, PointsWrites};
+use patron_app::{AppError, AppResult};
+use patron_domain::ids::{CustomerId, MemberId, TenantId};
+use patron_domain::points::{Balances, Operation};
+
+fn corrupt(what: &str, value: &str) -> AppError {
+    AppError::Store(format!("stored {what} '{value}' is not valid"))
+}
+
+fn record(row: &Row) -> AppResult<PointRecord> {
+    let op = row.text("operation")?;
+    let member = row.text("member_id")?;
+    let customer = row.text("customer_id")?;
+    Ok(PointRecord {
+        tenant_id: TenantId::new(row.i64("tenant_id")?),
+        id: row.text("id")?,
+        account_id: row.text("account_id")?,
+        member_id: MemberId::parse(&member).ok_or_else(|| corrupt("member_id", &member))?,
+        customer_id: CustomerId::parse(&customer)
+            .ok_or_else(|| corrupt("customer_id", &customer))?,
+        point_group_id: row.text("point_group_id")?,
+        operation: Operation::parse(&op).map_err(|_| corrupt("operation", &op))?,
+        change: row.i64("change")?,
+        remaining: row.opt_i64("remaining")?,
+        debt: row.i64("debt")?,
+        effective_at_ms: row.i64("effective_at_ms")?,
+        expires_at_ms: row.opt_i64("expires_at_ms")?,
+        counts_for_upgrade: row.bool("counts_for_upgrade")?,
+        source_channel: row.opt_text("source_channel")?,
+        point_rule_id: row.opt_text("point_rule_id")?,
+        cost_center_id: row.opt_text("cost_center_id")?,
+        order_id: row.opt_text("order_id")?,
+        order_line_id: row.opt_text("order_line_id")?,
+        reason: row.opt_text("reason")?,
+        created_by: row.text("created_by")?,
+        created_at_ms: row.i64("created_at_ms")?,
+    })
+}
+
+fn relation(row: &Row) -> AppResult<PointRelation> {
+    Ok(PointRelation {
+        tenant_id: TenantId::new(row.i64("tenant_id")?),
+        id: row.text("id")?,
+        target_record_id: row.text("target_record_id")?,
+        source_record_id: row.text("source_record_id")?,
+        points: row.i64("points")?,
+        created_at_ms: row.i64("created_at_ms")?,
+    })
+}
+
+async fn records(conn: &mut Conn<'_>, sql: &Sql) -> AppResult<Vec<PointRecord>> {
+    all(conn, sql).await?.iter().map(record).collect()
+}
+
+macro_rules! impl_points_reads {
+    ($ty:ty) => {
+        #[async_trait]
+        impl PointsReads for $ty {
+            async fn point_account(
+                &mut self,
+                t: TenantId,
+                member: MemberId,
+                point_group: &str,
+            ) -> AppResult<Option<PointAccount>> {
+                let sql = sql!(
+                    "SELECT * FROM point_accounts WHERE tenant_id = $1 AND member_id = $2 AND point_group_id = $3",
+                    t.get(),
+                    member.to_string(),
+                    point_group
+                );
+                optional(&mut self.read_conn()?, &sql)
+                    .await?
+                    .as_ref()
+                    .map(point_account)
+                    .transpose()
+            }
+            async fn point_records(
+                &mut self,
+                t: TenantId,
+                member: MemberId,
+                q: &ListQuery,
+            ) -> AppResult<Page<PointRecord>> {
+                let spec = crate::reads::ListSpec {
+                    table: "point_records",
+                    tenant: Some(t.get()),
+                    search_columns: &["operation"],
+                    integer_id: false,
+                    newest_first: true,
+                    filters: vec![("member_id = ", Arg::Text(member.to_string()))],
+                };
+                let mut conn = self.read_conn()?;
+                let (found, more, total) = crate::reads::page_rows(&mut conn, spec, q).await?;
+                let items = found.iter().map(record).collect::<AppResult<Vec<_>>>()?;
+                Ok(crate::reads::page(items, more, total, |r| r.id.clone()))
+            }
+            async fn point_record(
+                &mut self,
+                t: TenantId,
+                id: &str,
+            ) -> AppResult<Option<PointRecord>> {
+                let sql = sql!(
+                    "SELECT * FROM point_records WHERE tenant_id = $1 AND id = $2",
+                    t.get(),
+                    id
+                );
+                optional(&mut self.read_conn()?, &sql)
+                    .await?
+                    .as_ref()
+                    .map(record)
+                    .transpose()
+            }
+            async fn relations_of(
+                &mut self,
+                t: TenantId,
+                id: &str,
+            ) -> AppResult<Vec<PointRelation>> {
+                let sql = sql!(
+                    "SELECT * FROM point_relations WHERE tenant_id = $1 AND target_record_id = $2 \
+                     UNION ALL SELECT * FROM point_relations WHERE tenant_id = $1 AND source_record_id = $2 \
+                     ORDER BY created_at_ms, id",
+                    t.get(),
+                    id
+                );
+                all(&mut self.read_conn()?, &sql)
+                    .await?
+                    .iter()
+                    .map(relation)
+                    .collect()
+            }
+            async fn open_earnings(
+                &mut self,
+                t: TenantId,
+                account: &str,
+            ) -> AppResult<Vec<PointRecord>> {
+                let sql = sql!(
+                    "SELECT * FROM point_records WHERE tenant_id = $1 AND account_id = $2 AND remaining > 0",
+                    t.get(),
+                    account
+                );
+                records(&mut self.read_conn()?, &sql).await
+            }
+            async fn open_debts(
+                &mut self,
+                t: TenantId,
+                account: &str,
+            ) -> AppResult<Vec<PointRecord>> {
+                let sql = sql!(
+                    "SELECT * FROM point_records WHERE tenant_id = $1 AND account_id = $2 AND debt > 0 \
+                     ORDER BY created_at_ms, id",
+                    t.get(),
+                    account
+                );
+                records(&mut self.read_conn()?, &sql).await
+            }
+        }
+    };
+}
+
+impl_points_reads!(SqlReader);
+impl_points_reads!(SqlTx);
+
+#[async_trait]
+impl PointsWrites for SqlTx {
+    async fn lock_point_account(&mut self, t: TenantId, account: &str) -> AppResult<()> {
+        // A no-op update takes the row lock on PostgreSQL until the commit; SQLite has one
+        // writer, so the transaction holds everything already.
+        let changed = self
+            .exec(&sql!(
+                "UPDATE point_accounts SET updated_at_ms = updated_at_ms WHERE tenant_id = $1 AND id = $2",
+                t.get(),
+                account
+            ))
+            .await?;
+        if changed == 0 {
+            return Err(AppError::NotFound("point account"));
+        }
+        Ok(())
+    }
+
+    async fn insert_point_record(&mut self, r: &PointRecord) -> AppResult<()> {
+        self.exec(&sql!(
+            "INSERT INTO point_records (tenant_id, id, account_id, member_id, customer_id, point_group_id, \
+             operation, change, remaining, debt, effective_at_ms, expires_at_ms, counts_for_upgrade, \
+             source_channel, point_rule_id, cost_center_id, order_id, order_line_id, reason, created_by, \
+             created_at_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)",
+            r.tenant_id.get(),
+            &r.id,
+            &r.account_id,
+            r.member_id.to_string(),
+            r.customer_id.to_string(),
+            &r.point_group_id,
+            r.operation.code(),
+            r.change,
+            r.remaining,
+            r.debt,
+            r.effective_at_ms,
+            r.expires_at_ms,
+            r.counts_for_upgrade,
+            r.source_channel.clone(),
+            r.point_rule_id.clone(),
+            r.cost_center_id.clone(),
+            r.order_id.clone(),
+            r.order_line_id.clone(),
+            r.reason.clone(),
+            &r.created_by,
+            r.created_at_ms
+        ))
+        .await?;
+        Ok(())
+    }
+
+    async fn insert_point_relations(&mut self, rs: &[PointRelation]) -> AppResult<()> {
+        for r in rs {
+            self.exec(&sql!(
+                "INSERT INTO point_relations (tenant_id, id, target_record_id, source_record_id, points, created_at_ms) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+                r.tenant_id.get(),
+                &r.id,
+                &r.target_record_id,
+                &r.source_record_id,
+                r.points,
+                r.created_at_ms
+            ))
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn set_remaining(&mut self, t: TenantId, record: &str, remaining: i64) -> AppResult<()> {
+        self.exec(&sql!(
+            "UPDATE point_records SET remaining = $1 WHERE tenant_id = $2 AND id = $3",
+            remaining,
+            t.get(),
+            record
+        ))
+        .await?;
+        Ok(())
+    }
+
+    async fn set_debt(&mut self, t: TenantId, record: &str, debt: i64) -> AppResult<()> {
+        self.exec(&sql!(
+            "UPDATE point_records SET debt = $1 WHERE tenant_id = $2 AND id = $3",
+            debt,
+            t.get(),
+            record
+        ))
+        .await?;
+        Ok(())
+    }
+
+    async fn set_point_balances(
+        &mut self,
+        t: TenantId,
+        account: &str,
+        b: Balances,
+        now_ms: i64,
+    ) -> AppResult<()> {
+        self.exec(&sql!(
+            "UPDATE point_accounts SET accumulated = $1, available = $2, expired = $3, updated_at_ms = $4 \
+             WHERE tenant_id = $5 AND id = $6",
+            b.accumulated,
+            b.available,
+            b.expired,
+            now_ms,
+            t.get(),
+            account
+        ))
+        .await?;
+        Ok(())
+    }
+}
