@@ -9,3 +9,4 @@ pub mod adjust;
 pub mod ledger;
 pub mod model;
 pub mod records;
+pub mod verify;

@@ -68,6 +68,36 @@ fn changes(page: &Value) -> Vec<(String, i64, Option<i64>)> {
 }
 
 both_databases! {
+    async fn verify_finds_every_figure_the_records_contradict(app) {
+        use patron_app::Store;
+        let admin = app.tenant_admin("acme").await;
+        let club = member_club(&admin).await;
+        let m = member(&admin, "13812345678").await;
+        let g = club.points_group_id.as_str();
+        adjust(&admin, &m, g, 300, "gift").await;
+        let second = adjust(&admin, &m, g, 200, "gift").await.body;
+        let taken = adjust(&admin, &m, g, -400, "merge").await.body;
+        assert!(patron_app::points::verify::run(&app.store).await.unwrap().is_empty());
+
+        // Two figures changed behind the ledger's back.
+        let t = app.store.reader().await.unwrap().tenant_by_code("acme").await.unwrap().unwrap().id;
+        let second_id = second["record"]["id"].as_str().unwrap();
+        let account = taken["account"]["id"].as_str().unwrap();
+        let mut tx = app.store.begin().await.unwrap();
+        tx.set_remaining(t, second_id, 150).await.unwrap();
+        tx.set_point_balances(t, account, patron_domain::points::Balances { accumulated: 100, available: 99, expired: 0 }, 1).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut found: Vec<(&str, String, &str, i64, i64)> = patron_app::points::verify::run(&app.store).await.unwrap()
+            .into_iter()
+            .map(|d| (d.kind, d.id, d.field, d.stored, d.from_records))
+            .collect();
+        found.sort();
+        assert_eq!(found, vec![
+            ("point_account", account.to_string(), "available", 99, 100),
+            ("point_record", second_id.to_string(), "remaining", 150, 100),
+        ]);
+    }
+
     async fn adjustments_post_records_relations_and_exact_balances(app) {
         let admin = app.tenant_admin("acme").await;
         let club = member_club(&admin).await;

@@ -8,7 +8,7 @@ use crate::writes::SqlTx;
 use async_trait::async_trait;
 use patron_app::members::model::PointAccount;
 use patron_app::model::{ListQuery, Page};
-use patron_app::points::model::{PointRecord, PointRelation};
+use patron_app::points::model::{Discrepancy, PointRecord, PointRelation};
 use patron_app::ports::{PointsReads, PointsWrites};
 use patron_app::{AppError, AppResult};
 use patron_domain::ids::{CustomerId, MemberId, TenantId};
@@ -61,6 +61,63 @@ fn relation(row: &Row) -> AppResult<PointRelation> {
 
 async fn records(conn: &mut Conn<'_>, sql: &Sql) -> AppResult<Vec<PointRecord>> {
     all(conn, sql).await?.iter().map(record).collect()
+}
+
+const FIELDS: [&str; 5] = ["accumulated", "available", "expired", "remaining", "debt"];
+
+/// One query per recomputed figure, each listing the rows where stored and recomputed differ.
+fn discrepancy_queries(limit: u32) -> Vec<(&'static str, Sql)> {
+    // PostgreSQL sums BIGINTs as NUMERIC; the casts keep every figure a BIGINT.
+    let sums = "SELECT tenant_id, account_id, \
+        CAST(SUM(change) AS BIGINT) AS available, \
+        CAST(SUM(CASE WHEN operation IN ('transaction', 'transaction_promotion', 'manual_increase', \
+            'manual_decrease', 'behavior_increase', 'return_reversal') THEN change ELSE 0 END) AS BIGINT) AS accumulated, \
+        CAST(SUM(CASE WHEN operation = 'expiry' THEN -change ELSE 0 END) AS BIGINT) AS expired \
+        FROM point_records GROUP BY tenant_id, account_id";
+    let mut out = Vec::new();
+    for field in ["accumulated", "available", "expired"] {
+        out.push((
+            "point_account",
+            Sql::with(
+                format!(
+                    "SELECT a.tenant_id, a.id, '{field}' AS field, a.{field} AS stored, \
+                     COALESCE(s.{field}, 0) AS from_records FROM point_accounts a \
+                     LEFT JOIN ({sums}) s ON s.tenant_id = a.tenant_id AND s.account_id = a.id \
+                     WHERE a.{field} <> COALESCE(s.{field}, 0) LIMIT {limit}"
+                ),
+                vec![],
+            ),
+        ));
+    }
+    out.push((
+        "point_record",
+        Sql::with(
+            format!(
+                "SELECT r.tenant_id, r.id, 'remaining' AS field, COALESCE(r.remaining, 0) AS stored, \
+                 r.change - COALESCE(t.points, 0) AS from_records FROM point_records r \
+                 LEFT JOIN (SELECT tenant_id, source_record_id, CAST(SUM(points) AS BIGINT) AS points FROM point_relations \
+                   GROUP BY tenant_id, source_record_id) t \
+                   ON t.tenant_id = r.tenant_id AND t.source_record_id = r.id \
+                 WHERE r.change > 0 AND COALESCE(r.remaining, 0) <> r.change - COALESCE(t.points, 0) LIMIT {limit}"
+            ),
+            vec![],
+        ),
+    ));
+    out.push((
+        "point_record",
+        Sql::with(
+            format!(
+                "SELECT r.tenant_id, r.id, 'debt' AS field, r.debt AS stored, \
+                 -r.change - COALESCE(t.points, 0) AS from_records FROM point_records r \
+                 LEFT JOIN (SELECT tenant_id, target_record_id, CAST(SUM(points) AS BIGINT) AS points FROM point_relations \
+                   GROUP BY tenant_id, target_record_id) t \
+                   ON t.tenant_id = r.tenant_id AND t.target_record_id = r.id \
+                 WHERE r.change < 0 AND r.debt <> -r.change - COALESCE(t.points, 0) LIMIT {limit}"
+            ),
+            vec![],
+        ),
+    ));
+    out
 }
 
 macro_rules! impl_points_reads {
@@ -149,6 +206,25 @@ macro_rules! impl_points_reads {
                     account
                 );
                 records(&mut self.read_conn()?, &sql).await
+            }
+            async fn point_discrepancies(&mut self, limit: u32) -> AppResult<Vec<Discrepancy>> {
+                let mut conn = self.read_conn()?;
+                let mut out = Vec::new();
+                for (kind, sql) in discrepancy_queries(limit) {
+                    for row in all(&mut conn, &sql).await? {
+                        let field = row.text("field")?;
+                        out.push(Discrepancy {
+                            tenant_id: TenantId::new(row.i64("tenant_id")?),
+                            kind,
+                            id: row.text("id")?,
+                            field: FIELDS.iter().find(|f| **f == field).copied().unwrap_or("?"),
+                            stored: row.i64("stored")?,
+                            from_records: row.i64("from_records")?,
+                        });
+                    }
+                }
+                out.truncate(limit as usize);
+                Ok(out)
             }
             async fn open_debts(
                 &mut self,

@@ -32,6 +32,19 @@ pub struct PointRecord {
     pub created_at_ms: i64,
 }
 
+/// A stored figure that its records contradict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discrepancy {
+    pub tenant_id: TenantId,
+    /// `point_account` or `point_record`.
+    pub kind: &'static str,
+    pub id: String,
+    /// `accumulated`, `available`, `expired`, `remaining` or `debt`.
+    pub field: &'static str,
+    pub stored: i64,
+    pub from_records: i64,
+}
+
 /// Points of `source_record_id` taken by `target_record_id` (a deduction and an earning it was
 /// taken from; or a debt and the earning that paid it back).
 #[derive(Debug, Clone, PartialEq, Eq)]

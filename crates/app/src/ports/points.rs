@@ -3,7 +3,7 @@
 use crate::error::AppResult;
 use crate::members::model::PointAccount;
 use crate::model::{ListQuery, Page};
-use crate::points::model::{PointRecord, PointRelation};
+use crate::points::model::{Discrepancy, PointRecord, PointRelation};
 use async_trait::async_trait;
 use patron_domain::ids::{MemberId, TenantId};
 use patron_domain::points::Balances;
@@ -29,6 +29,9 @@ pub trait PointsReads: Send {
     async fn relations_of(&mut self, t: TenantId, record: &str) -> AppResult<Vec<PointRelation>>;
     /// The account's increase records with points remaining (FIFO candidates).
     async fn open_earnings(&mut self, t: TenantId, account: &str) -> AppResult<Vec<PointRecord>>;
+    /// Up to `limit` places where the stored ledger disagrees with its own records (see
+    /// `points::verify`), across all tenants.
+    async fn point_discrepancies(&mut self, limit: u32) -> AppResult<Vec<Discrepancy>>;
     /// The account's decrease records with debt left, oldest first.
     async fn open_debts(&mut self, t: TenantId, account: &str) -> AppResult<Vec<PointRecord>>;
 }
