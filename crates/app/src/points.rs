@@ -9,4 +9,5 @@ pub mod adjust;
 pub mod ledger;
 pub mod model;
 pub mod records;
+pub mod redeem;
 pub mod verify;

@@ -79,6 +79,7 @@ permissions! {
     CustomersImport = "customers:import", Business, "Import customers and members from files", "从文件导入客户和会员";
     PointsRead = "points:read", Business, "See point accounts and point records", "查看积分账户和积分记录";
     PointsAdjust = "points:adjust", Business, "Adjust a member's points by hand (audited)", "人工调整会员积分(留审计)";
+    PointsRedeem = "points:redeem", Business, "Redeem points for gifts and cancel redemptions", "积分兑换礼品及取消兑换";
     CustomersPii = "customers:pii", Privacy, "See personal data unmasked (each read is audited)", "查看未脱敏的个人信息(每次查看都会审计)";
     CustomersErase = "customers:erase", Privacy, "Erase a person's personal data", "删除个人信息";
 }

@@ -72,6 +72,7 @@ pub mod perm {
         CustomersImport,
         PointsRead,
         PointsAdjust,
+        PointsRedeem,
         CustomersPii,
         CustomersErase,
     );

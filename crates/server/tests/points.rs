@@ -232,3 +232,118 @@ both_databases! {
         assert_eq!(changes(&page).iter().map(|c| c.1).sum::<i64>(), 0);
     }
 }
+
+const DAY: i64 = 86_400_000;
+
+/// A day `days` after the test clock's now, in Shanghai, as `YYYY-MM-DD`.
+fn day_after(now_ms: i64, days: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(now_ms + days * DAY)
+        .unwrap()
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// The end of that day (23:59:59.999, Shanghai) as the API writes it.
+fn end_of(day: &str) -> String {
+    use chrono::TimeZone;
+    let d = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
+    let end = chrono_tz::Asia::Shanghai
+        .from_local_datetime(&d.and_hms_milli_opt(23, 59, 59, 999).unwrap())
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    end.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+mod redemptions {
+    use super::*;
+
+    both_databases! {
+        async fn a_redemption_takes_the_earliest_expiry_first_and_is_cancelled_back_once(app) {
+            let admin = app.tenant_admin("acme").await;
+            let club = member_club(&admin).await;
+            let m = member(&admin, "13812345678").await;
+            let g = club.points_group_id.as_str();
+            let path = format!("/api/v1/members/{m}/point-adjustments");
+            let far = admin.post(&path, &json!({"point_group": g, "points": 300, "reason": "gift", "expires_on": "2099-12-31"})).await;
+            assert_eq!(far.status, 201, "{}", far.text);
+            let near_day = day_after(app.clock_now(), 2);
+            let near = admin.post(&path, &json!({"point_group": g, "points": 200, "reason": "gift", "expires_on": near_day})).await;
+            assert_eq!(near.body["record"]["expires_at"], end_of(&near_day).as_str());
+
+            let r = admin.post(&format!("/api/v1/members/{m}/redemptions"), &json!({"point_group": g, "points": 400, "gift": "保温杯"})).await;
+            assert_eq!(r.status, 201, "{}", r.text);
+            let redemption = r.body["records"][0].clone();
+            assert_eq!((redemption["operation"].as_str(), redemption["change"].as_i64(), redemption["reason"].as_str()),
+                (Some("redeem_gift"), Some(-400), Some("保温杯")));
+            // A redemption is spending, not a correction: accumulated stays.
+            assert_eq!((r.body["account"]["accumulated"].as_i64(), r.body["account"]["available"].as_i64()), (Some(500), Some(100)));
+            let id = redemption["id"].as_str().unwrap();
+            let detail = admin.get(&format!("/api/v1/point-records/{id}")).await.body;
+            let taken: Vec<(String, i64)> = detail["relations"].as_array().unwrap().iter()
+                .map(|r| (r["source_record_id"].as_str().unwrap().to_string(), r["points"].as_i64().unwrap()))
+                .collect();
+            let (near_id, far_id) = (near.body["record"]["id"].as_str().unwrap().to_string(), far.body["record"]["id"].as_str().unwrap().to_string());
+            assert_eq!(taken, vec![(near_id, 200), (far_id, 200)]);
+            let r = admin.post(&format!("/api/v1/members/{m}/redemptions"), &json!({"point_group": g, "points": 101, "gift": "too dear"})).await;
+            assert_eq!((r.status, r.code()), (409, "insufficient_points"));
+
+            // Five days on, the near record has expired: its 200 come back with a day's grace,
+            // the far record's 200 with its own expiry.
+            // (Sessions lapse over five idle days; an API key does not.)
+            let ops = app.key_with(&admin, &["points:read", "points:redeem"]).await;
+            let reader = app.key_with(&admin, &["points:read"]).await;
+            app.clock.advance_ms(5 * DAY);
+            let c = ops.post(&format!("/api/v1/point-records/{id}/cancel"), &json!({"reason": "out of stock"})).await;
+            assert_eq!(c.status, 200, "{}", c.text);
+            let back: Vec<(String, i64, String)> = c.body["records"].as_array().unwrap().iter()
+                .map(|r| (r["operation"].as_str().unwrap().to_string(), r["change"].as_i64().unwrap(), r["expires_at"].as_str().unwrap().to_string()))
+                .collect();
+            let grace = end_of(&day_after(app.clock_now(), 1));
+            assert_eq!(back, vec![
+                ("redemption_cancel_return".to_string(), 200, grace),
+                ("redemption_cancel_return".to_string(), 200, end_of("2099-12-31")),
+            ]);
+            assert_eq!((c.body["account"]["accumulated"].as_i64(), c.body["account"]["available"].as_i64()), (Some(500), Some(500)));
+
+            let again = ops.post(&format!("/api/v1/point-records/{id}/cancel"), &json!({"reason": "again"})).await;
+            assert_eq!((again.status, again.code()), (409, "redemption_cancelled"));
+            let far_id = far.body["record"]["id"].as_str().unwrap();
+            let wrong = ops.post(&format!("/api/v1/point-records/{far_id}/cancel"), &json!({"reason": "x"})).await;
+            assert_eq!((wrong.status, wrong.code()), (409, "not_a_redemption"));
+            assert!(patron_app::points::verify::run(&app.store).await.unwrap().is_empty());
+
+            let r = reader.post(&format!("/api/v1/members/{m}/redemptions"), &json!({"point_group": g, "points": 1, "gift": "x"})).await;
+            assert_eq!((r.status, r.body["permission"].as_str()), (403, Some("points:redeem")));
+            let other = app.tenant_admin("other").await;
+            assert_eq!(other.post(&format!("/api/v1/point-records/{id}/cancel"), &json!({"reason": "x"})).await.status, 404);
+        }
+
+        async fn concurrent_redemptions_never_overdraw(app) {
+            let admin = app.tenant_admin("acme").await;
+            let club = member_club(&admin).await;
+            let m = member(&admin, "13812345678").await;
+            let g = club.points_group_id.clone();
+            assert_eq!(adjust(&admin, &m, &g, 100, "gift").await.status, 201);
+            let mut tasks = Vec::new();
+            for _ in 0..20 {
+                let (c, m, g) = (admin.clone(), m.clone(), g.clone());
+                tasks.push(tokio::spawn(async move {
+                    c.post(&format!("/api/v1/members/{m}/redemptions"), &json!({"point_group": g, "points": 10, "gift": "coffee"})).await
+                }));
+            }
+            let mut ok = 0;
+            for t in tasks {
+                let r = t.await.unwrap();
+                match r.status {
+                    201 => ok += 1,
+                    409 => assert_eq!(r.code(), "insufficient_points"),
+                    other => panic!("{other}: {}", r.text),
+                }
+            }
+            assert_eq!(ok, 10);
+            assert_eq!(balances(&admin, &m, &club).await, (100, 0, 0));
+            assert!(patron_app::points::verify::run(&app.store).await.unwrap().is_empty());
+        }
+    }
+}

@@ -43,6 +43,7 @@ fn record(row: &Row) -> AppResult<PointRecord> {
         order_id: row.opt_text("order_id")?,
         order_line_id: row.opt_text("order_line_id")?,
         reason: row.opt_text("reason")?,
+        cancels_record_id: row.opt_text("cancels_record_id")?,
         created_by: row.text("created_by")?,
         created_at_ms: row.i64("created_at_ms")?,
     })
@@ -195,6 +196,18 @@ macro_rules! impl_points_reads {
                     .map(relation)
                     .collect()
             }
+            async fn cancellations_of(
+                &mut self,
+                t: TenantId,
+                redemption: &str,
+            ) -> AppResult<Vec<PointRecord>> {
+                let sql = sql!(
+                    "SELECT * FROM point_records WHERE tenant_id = $1 AND cancels_record_id = $2 ORDER BY id",
+                    t.get(),
+                    redemption
+                );
+                records(&mut self.read_conn()?, &sql).await
+            }
             async fn open_earnings(
                 &mut self,
                 t: TenantId,
@@ -268,9 +281,9 @@ impl PointsWrites for SqlTx {
         self.exec(&sql!(
             "INSERT INTO point_records (tenant_id, id, account_id, member_id, customer_id, point_group_id, \
              operation, change, remaining, debt, effective_at_ms, expires_at_ms, counts_for_upgrade, \
-             source_channel, point_rule_id, cost_center_id, order_id, order_line_id, reason, created_by, \
-             created_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)",
+             source_channel, point_rule_id, cost_center_id, order_id, order_line_id, reason, cancels_record_id, \
+             created_by, created_at_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)",
             r.tenant_id.get(),
             &r.id,
             &r.account_id,
@@ -290,6 +303,7 @@ impl PointsWrites for SqlTx {
             r.order_id.clone(),
             r.order_line_id.clone(),
             r.reason.clone(),
+            r.cancels_record_id.clone(),
             &r.created_by,
             r.created_at_ms
         ))

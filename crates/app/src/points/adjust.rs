@@ -172,6 +172,7 @@ pub async fn adjust(
         order_id: None,
         order_line_id: None,
         reason: Some(a.reason.clone()),
+        cancels_record_id: None,
         created_by: ctx.principal.actor.name().to_string(),
         created_at_ms: ctx.now_ms,
     };

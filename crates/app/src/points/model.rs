@@ -28,6 +28,8 @@ pub struct PointRecord {
     pub order_id: Option<String>,
     pub order_line_id: Option<String>,
     pub reason: Option<String>,
+    /// A redemption-cancellation return: the redemption it gives points back for.
+    pub cancels_record_id: Option<String>,
     pub created_by: String,
     pub created_at_ms: i64,
 }

@@ -27,6 +27,12 @@ pub trait PointsReads: Send {
     async fn point_record(&mut self, t: TenantId, id: &str) -> AppResult<Option<PointRecord>>;
     /// Relations the record takes part in, as target or as source.
     async fn relations_of(&mut self, t: TenantId, record: &str) -> AppResult<Vec<PointRelation>>;
+    /// The records giving points back for a cancelled redemption.
+    async fn cancellations_of(
+        &mut self,
+        t: TenantId,
+        redemption: &str,
+    ) -> AppResult<Vec<PointRecord>>;
     /// The account's increase records with points remaining (FIFO candidates).
     async fn open_earnings(&mut self, t: TenantId, account: &str) -> AppResult<Vec<PointRecord>>;
     /// Up to `limit` places where the stored ledger disagrees with its own records (see

@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use patron_app::points::adjust::{self, AdjustmentInput};
 use patron_app::points::model::{PointRecord, PointRelation};
-use patron_app::points::records;
+use patron_app::points::{records, redeem};
 use patron_app::AppError;
 use patron_domain::ids::MemberId;
 use serde::{Deserialize, Serialize};
@@ -27,6 +27,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/members/{id}/point-records", get(list))
         .route("/api/v1/point-records/{id}", get(show))
+        .route("/api/v1/members/{id}/redemptions", post(redeem))
+        .route("/api/v1/point-records/{id}/cancel", post(cancel_redemption))
 }
 
 fn member_id(raw: &str) -> ApiResult<MemberId> {
@@ -218,10 +220,95 @@ pub async fn show(
     }))
 }
 
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RedemptionRequest {
+    /// The point group's id.
+    pub point_group: String,
+    /// Points to take (never more than are available).
+    pub points: i64,
+    /// What the points buy, kept as the record's reason.
+    pub gift: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CancelRequest {
+    pub reason: String,
+}
+
+/// The records a posting wrote and the account after them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PostedView {
+    pub records: Vec<PointRecordView>,
+    pub account: crate::api::members::views::PointAccountView,
+}
+
+impl From<&redeem::Posted> for PostedView {
+    fn from(p: &redeem::Posted) -> Self {
+        Self {
+            records: p.records.iter().map(PointRecordView::from).collect(),
+            account: (&p.account).into(),
+        }
+    }
+}
+
+/// Redeem points for a gift: taken first from the points that expire first.
+#[utoipa::path(post, path = "/api/v1/members/{id}/redemptions", tag = "points", params(("id" = String, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Replays the stored answer for a repeated request")),
+    request_body = RedemptionRequest,
+    security(("api_key" = ["points:redeem"]), ("session" = ["points:redeem"])),
+    responses((status = 201, body = PostedView), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn redeem(
+    State(state): State<AppState>,
+    auth: Auth<perm::PointsRedeem>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: ApiJson<RedemptionRequest>,
+) -> ApiResult<Response> {
+    let member = member_id(&id)?;
+    let r = &body.value;
+    let redemption =
+        redeem::Redemption::parse(&r.point_group, r.points, &r.gift).map_err(AppError::from)?;
+    let ctx = auth.ctx.clone();
+    mutate(&state, &auth.ctx, &headers, &body.request_hash, move |tx| {
+        Box::pin(async move {
+            let done = redeem::redeem(tx, &ctx, member, redemption).await?;
+            Ok(stored(StatusCode::CREATED, &PostedView::from(&done)))
+        })
+    })
+    .await
+}
+
+/// Cancel a redemption: its points come back with the expiry they had, or a day's grace if
+/// that has passed.
+#[utoipa::path(post, path = "/api/v1/point-records/{id}/cancel", tag = "points", params(("id" = String, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Replays the stored answer for a repeated request")),
+    request_body = CancelRequest,
+    security(("api_key" = ["points:redeem"]), ("session" = ["points:redeem"])),
+    responses((status = 200, body = PostedView), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn cancel_redemption(
+    State(state): State<AppState>,
+    auth: Auth<perm::PointsRedeem>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: ApiJson<CancelRequest>,
+) -> ApiResult<Response> {
+    let reason = body.value.reason.clone();
+    let ctx = auth.ctx.clone();
+    mutate(&state, &auth.ctx, &headers, &body.request_hash, move |tx| {
+        Box::pin(async move {
+            let done = redeem::cancel(tx, &ctx, &id, &reason).await?;
+            Ok(stored(StatusCode::OK, &PostedView::from(&done)))
+        })
+    })
+    .await
+}
+
 /// This module's part of the OpenAPI document.
 #[derive(OpenApi)]
 #[openapi(
-    paths(adjust_points, list, show),
+    paths(adjust_points, list, show, redeem, cancel_redemption),
     components(schemas(
         PointRecordView,
         PointRelationView,
@@ -229,6 +316,9 @@ pub async fn show(
         PointRecordPage,
         AdjustmentRequest,
         AdjustmentView,
+        RedemptionRequest,
+        CancelRequest,
+        PostedView,
     ))
 )]
 pub struct Doc;

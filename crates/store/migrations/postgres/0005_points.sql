@@ -22,6 +22,8 @@ CREATE TABLE point_records (
     order_id TEXT,
     order_line_id TEXT,
     reason TEXT,
+    -- A redemption-cancellation return: the redemption it gives points back for.
+    cancels_record_id TEXT,
     created_by TEXT NOT NULL,
     created_at_ms BIGINT NOT NULL,
     PRIMARY KEY (tenant_id, id)
@@ -31,6 +33,9 @@ CREATE INDEX point_records_member ON point_records (tenant_id, member_id, id);
 -- The open earnings of an account (FIFO candidates) and the open debts.
 CREATE INDEX point_records_open ON point_records (tenant_id, account_id) WHERE remaining > 0;
 CREATE INDEX point_records_debt ON point_records (tenant_id, account_id) WHERE debt > 0;
+-- Whether a redemption was cancelled already.
+CREATE INDEX point_records_cancels ON point_records (tenant_id, cancels_record_id)
+    WHERE cancels_record_id IS NOT NULL;
 -- The expiry job's scan.
 CREATE INDEX point_records_expiring ON point_records (tenant_id, expires_at_ms) WHERE remaining > 0;
 
