@@ -287,3 +287,11 @@ pub async fn time_zone_of(store: &dyn Store, code: &str) -> AppResult<Option<Str
         .await?
         .map(|t| t.time_zone))
 }
+
+/// The tenant's time zone, for days that end at local midnight (Asia/Shanghai if unreadable).
+pub async fn zone(r: &mut dyn crate::ports::Reads, t: TenantId) -> AppResult<chrono_tz::Tz> {
+    Ok(r.tenant(t)
+        .await?
+        .and_then(|tenant| tenant.time_zone.parse().ok())
+        .unwrap_or(chrono_tz::Tz::Asia__Shanghai))
+}

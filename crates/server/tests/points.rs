@@ -52,6 +52,20 @@ async fn balances(admin: &Client, member: &str, club: &MemberClub) -> (i64, i64,
     )
 }
 
+/// How many concurrent deductions went through; every other one was refused for want of points.
+async fn granted(tasks: Vec<tokio::task::JoinHandle<patron_testkit::Reply>>) -> usize {
+    let mut ok = 0;
+    for t in tasks {
+        let r = t.await.unwrap();
+        match r.status {
+            201 => ok += 1,
+            409 => assert_eq!(r.code(), "insufficient_points"),
+            other => panic!("{other}: {}", r.text),
+        }
+    }
+    ok
+}
+
 fn changes(page: &Value) -> Vec<(String, i64, Option<i64>)> {
     page["items"]
         .as_array()
@@ -216,16 +230,7 @@ both_databases! {
             let (c, m, g) = (admin.clone(), m.clone(), g.clone());
             tasks.push(tokio::spawn(async move { adjust(&c, &m, &g, -10, &format!("take {i}")).await }));
         }
-        let mut ok = 0;
-        for t in tasks {
-            let r = t.await.unwrap();
-            match r.status {
-                201 => ok += 1,
-                409 => assert_eq!(r.code(), "insufficient_points"),
-                other => panic!("{other}: {}", r.text),
-            }
-        }
-        assert_eq!(ok, 10);
+        assert_eq!(granted(tasks).await, 10);
         assert_eq!(balances(&admin, &m, &club).await, (0, 0, 0));
         let page = admin.get(&format!("/api/v1/members/{m}/point-records?limit=50")).await.body;
         assert_eq!(page["total"], 11);
@@ -332,16 +337,7 @@ mod redemptions {
                     c.post(&format!("/api/v1/members/{m}/redemptions"), &json!({"point_group": g, "points": 10, "gift": "coffee"})).await
                 }));
             }
-            let mut ok = 0;
-            for t in tasks {
-                let r = t.await.unwrap();
-                match r.status {
-                    201 => ok += 1,
-                    409 => assert_eq!(r.code(), "insufficient_points"),
-                    other => panic!("{other}: {}", r.text),
-                }
-            }
-            assert_eq!(ok, 10);
+            assert_eq!(granted(tasks).await, 10);
             assert_eq!(balances(&admin, &m, &club).await, (100, 0, 0));
             assert!(patron_app::points::verify::run(&app.store).await.unwrap().is_empty());
         }

@@ -5,7 +5,6 @@ mod rows;
 mod writes;
 
 use crate::reads::{ReadConn, SqlReader};
-use crate::sql::{Arg, Sql};
 use crate::writes::SqlTx;
 use async_trait::async_trait;
 use patron_app::master_data::{
@@ -16,7 +15,7 @@ use patron_app::ports::{MasterDataReads, MasterDataWrites};
 use patron_app::AppResult;
 use patron_domain::ids::{StoreId, TenantId};
 use writes::{
-    category_args, insert_many, payment_method_args, product_args, store_args, update_text,
+    category_args, insert_many, payment_method_args, product_args, store_args, update_row,
     CATEGORY_COLUMNS, PAYMENT_METHOD_COLUMNS, PRODUCT_COLUMNS, STORE_COLUMNS,
 };
 
@@ -175,81 +174,27 @@ macro_rules! impl_master_data_reads {
 impl_master_data_reads!(SqlReader);
 impl_master_data_reads!(SqlTx);
 
-/// The columns an update rewrites: all but the key and the creation time.
-fn updatable<'a>(columns: &'a [&'a str]) -> Vec<&'a str> {
-    columns
-        .iter()
-        .copied()
-        .filter(|c| !matches!(*c, "tenant_id" | "id" | "created_at_ms"))
-        .collect()
-}
-
 #[async_trait]
 impl MasterDataWrites for SqlTx {
     async fn insert_categories(&mut self, rows: &[Category]) -> AppResult<()> {
         insert_many(self, "categories", CATEGORY_COLUMNS, rows, category_args).await
     }
     async fn update_category(&mut self, r: &Category) -> AppResult<()> {
-        let text = update_text("categories", &updatable(CATEGORY_COLUMNS));
-        let q = Sql::with(
-            &text,
-            vec![
-                Arg::from(r.code.as_str()),
-                Arg::from(r.name.as_str()),
-                Arg::from(i64::from(r.level)),
-                Arg::from(r.parent_code.as_deref()),
-                Arg::from(r.source.as_str()),
-                Arg::from(r.updated_at_ms),
-                Arg::from(r.tenant_id.get()),
-                Arg::from(r.id.to_string()),
-            ],
-        );
+        let q = update_row("categories", CATEGORY_COLUMNS, category_args(r));
         self.exec(&q).await.map(|_| ())
     }
     async fn insert_products(&mut self, rows: &[Product]) -> AppResult<()> {
         insert_many(self, "products", PRODUCT_COLUMNS, rows, product_args).await
     }
     async fn update_product(&mut self, r: &Product) -> AppResult<()> {
-        let text = update_text("products", &updatable(PRODUCT_COLUMNS));
-        let q = Sql::with(
-            &text,
-            vec![
-                Arg::from(r.code.as_str()),
-                Arg::from(r.name.as_str()),
-                Arg::from(r.brand.as_deref()),
-                Arg::from(r.category_code.as_deref()),
-                Arg::from(r.price_fen),
-                Arg::from(r.status.as_str()),
-                Arg::from(r.source.as_str()),
-                Arg::from(r.updated_at_ms),
-                Arg::from(r.tenant_id.get()),
-                Arg::from(r.id.to_string()),
-            ],
-        );
+        let q = update_row("products", PRODUCT_COLUMNS, product_args(r));
         self.exec(&q).await.map(|_| ())
     }
     async fn insert_stores(&mut self, rows: &[StoreRecord]) -> AppResult<()> {
         insert_many(self, "stores", STORE_COLUMNS, rows, store_args).await
     }
     async fn update_store(&mut self, r: &StoreRecord) -> AppResult<()> {
-        let text = update_text("stores", &updatable(STORE_COLUMNS));
-        let q = Sql::with(
-            &text,
-            vec![
-                Arg::from(r.code.as_str()),
-                Arg::from(r.name.as_str()),
-                Arg::from(r.kind.as_str()),
-                Arg::from(r.channel.code()),
-                Arg::from(r.parent_code.as_deref()),
-                Arg::from(r.province.as_deref()),
-                Arg::from(r.city.as_deref()),
-                Arg::from(r.status.as_str()),
-                Arg::from(r.source.as_str()),
-                Arg::from(r.updated_at_ms),
-                Arg::from(r.tenant_id.get()),
-                Arg::from(r.id.to_string()),
-            ],
-        );
+        let q = update_row("stores", STORE_COLUMNS, store_args(r));
         self.exec(&q).await.map(|_| ())
     }
     async fn insert_payment_methods(&mut self, rows: &[PaymentMethod]) -> AppResult<()> {
@@ -263,19 +208,10 @@ impl MasterDataWrites for SqlTx {
         .await
     }
     async fn update_payment_method(&mut self, r: &PaymentMethod) -> AppResult<()> {
-        let text = update_text("payment_methods", &updatable(PAYMENT_METHOD_COLUMNS));
-        let q = Sql::with(
-            &text,
-            vec![
-                Arg::from(r.code.as_str()),
-                Arg::from(r.name.as_str()),
-                Arg::from(i64::from(r.earns_points)),
-                Arg::from(r.category.as_deref()),
-                Arg::from(r.source.as_str()),
-                Arg::from(r.updated_at_ms),
-                Arg::from(r.tenant_id.get()),
-                Arg::from(r.id.to_string()),
-            ],
+        let q = update_row(
+            "payment_methods",
+            PAYMENT_METHOD_COLUMNS,
+            payment_method_args(r),
         );
         self.exec(&q).await.map(|_| ())
     }

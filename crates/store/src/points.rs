@@ -261,20 +261,24 @@ impl_points_reads!(SqlTx);
 
 #[async_trait]
 impl PointsWrites for SqlTx {
-    async fn lock_point_account(&mut self, t: TenantId, account: &str) -> AppResult<()> {
+    async fn lock_point_account(
+        &mut self,
+        t: TenantId,
+        member: MemberId,
+        point_group: &str,
+    ) -> AppResult<bool> {
         // A no-op update takes the row lock on PostgreSQL until the commit; SQLite has one
         // writer, so the transaction holds everything already.
         let changed = self
             .exec(&sql!(
-                "UPDATE point_accounts SET updated_at_ms = updated_at_ms WHERE tenant_id = $1 AND id = $2",
+                "UPDATE point_accounts SET updated_at_ms = updated_at_ms \
+                 WHERE tenant_id = $1 AND member_id = $2 AND point_group_id = $3",
                 t.get(),
-                account
+                member.to_string(),
+                point_group
             ))
             .await?;
-        if changed == 0 {
-            return Err(AppError::NotFound("point account"));
-        }
-        Ok(())
+        Ok(changed > 0)
     }
 
     async fn insert_point_record(&mut self, r: &PointRecord) -> AppResult<()> {

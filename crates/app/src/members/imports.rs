@@ -146,11 +146,7 @@ pub async fn run(
         .program_refs_by_id(t, &job.program_id)
         .await?
         .ok_or(AppError::NotFound("program"))?;
-    let tz: Tz = r
-        .tenant(t)
-        .await?
-        .and_then(|tenant| tenant.time_zone.parse().ok())
-        .unwrap_or(Tz::Asia__Shanghai);
+    let tz = crate::tenants::zone(&mut *r, t).await?;
     drop(r);
     let result = process(store, pii, ctx, &mut job, &content, &program.code, tz, now).await;
     if let Err(e) = &result {

@@ -10,9 +10,7 @@ use crate::members::model::PointAccount;
 use crate::ports::Tx;
 use crate::secrets::new_uuid;
 use chrono::NaiveDate;
-use chrono_tz::Tz;
 use patron_domain::ids::MemberId;
-use patron_domain::member::MemberStatus;
 use patron_domain::points::Operation;
 use patron_domain::rbac::Permission;
 use patron_domain::ValidationError;
@@ -91,33 +89,11 @@ pub async fn adjust(
         .member(t, member)
         .await?
         .ok_or(AppError::NotFound("member"))?;
-    if m.status != MemberStatus::Normal {
-        return Err(AppError::conflict(
-            "member_not_active",
-            None,
-            format!("the member is {}; points cannot move", m.status.as_str()),
-        ));
-    }
-    let account = tx
-        .point_account(t, member, &a.point_group)
-        .await?
-        .ok_or_else(|| {
-            ValidationError::new(
-                "point_group",
-                "unknown_point_group",
-                format!(
-                    "the member has no account in point group '{}'",
-                    a.point_group
-                ),
-            )
-        })?;
-    let tz: Tz = tx
-        .tenant(t)
-        .await?
-        .and_then(|tenant| tenant.time_zone.parse().ok())
-        .unwrap_or(Tz::Asia__Shanghai);
+    ledger::require_active(m.status)?;
+    let (account, mut book) = ledger::open(tx, t, member, &a.point_group).await?;
     let expires_at_ms = match a.expires_on {
         Some(day) => {
+            let tz = crate::tenants::zone(&mut *tx, t).await?;
             let end = patron_domain::loyalty::tier::end_of_day_ms(day, tz)
                 .ok_or_else(|| ValidationError::new("expires_on", "invalid_date", "no such day"))?;
             if end < ctx.now_ms {
@@ -132,7 +108,6 @@ pub async fn adjust(
         }
         None => None,
     };
-    let (account, mut book) = ledger::load(tx, t, &account).await?;
     let id = new_uuid().to_string();
     let posting = if a.points > 0 {
         book.earn(
@@ -144,38 +119,10 @@ pub async fn adjust(
         )
     } else {
         book.spend(id, Operation::ManualDecrease, -a.points, ctx.now_ms)
-            .map_err(|s| {
-                AppError::conflict(
-                    "insufficient_points",
-                    Some("points"),
-                    format!("only {} points are available", s.available),
-                )
-            })?
+            .map_err(ledger::insufficient)?
     };
-    let record = PointRecord {
-        tenant_id: t,
-        id: String::new(),
-        account_id: account.id.clone(),
-        member_id: member,
-        customer_id: account.customer_id,
-        point_group_id: account.point_group_id.clone(),
-        operation: posting.operation,
-        change: 0,
-        remaining: None,
-        debt: 0,
-        effective_at_ms: ctx.now_ms,
-        expires_at_ms: if a.points > 0 { expires_at_ms } else { None },
-        counts_for_upgrade: false,
-        source_channel: None,
-        point_rule_id: None,
-        cost_center_id: None,
-        order_id: None,
-        order_line_id: None,
-        reason: Some(a.reason.clone()),
-        cancels_record_id: None,
-        created_by: ctx.principal.actor.name().to_string(),
-        created_at_ms: ctx.now_ms,
-    };
+    let mut record = ledger::new_record(ctx, &account, Some(a.reason.clone()));
+    record.expires_at_ms = expires_at_ms;
     let record = ledger::write(tx, &book, &posting, record, ctx.now_ms).await?;
     crate::audit::record(
         tx,
@@ -195,14 +142,10 @@ pub async fn adjust(
         },
     )
     .await?;
-    let account = PointAccount {
-        accumulated: book.balances.accumulated,
-        available: book.balances.available,
-        expired: book.balances.expired,
-        updated_at_ms: ctx.now_ms,
-        ..account
-    };
-    Ok(Adjusted { record, account })
+    Ok(Adjusted {
+        record,
+        account: ledger::with_balances(account, &book, ctx.now_ms),
+    })
 }
 
 #[cfg(test)]

@@ -1,23 +1,38 @@
-//! Loading an account's ledger state and writing a posting.
+//! Opening an account's ledger inside a transaction, and writing a posting; the steps every
+//! points use case shares.
 
 use super::model::{PointRecord, PointRelation};
+use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::members::model::PointAccount;
 use crate::ports::Tx;
 use crate::secrets::new_uuid;
-use patron_domain::ids::TenantId;
-use patron_domain::points::{Balances, Debt, Direction, Earning, Ledger, Posting};
+use patron_domain::ids::{MemberId, TenantId};
+use patron_domain::member::MemberStatus;
+use patron_domain::points::{
+    Balances, Debt, Direction, Earning, Ledger, Operation, Posting, Shortfall,
+};
+use patron_domain::ValidationError;
 
-/// Takes the account for this transaction and reads its balances, open earnings and debts.
-pub async fn load(
+/// The member's account in `point_group`, taken for this transaction, with its balances, open
+/// earnings and debts. A member without an account in the group is refused, naming the field.
+pub async fn open(
     tx: &mut dyn Tx,
     t: TenantId,
-    account: &PointAccount,
+    member: MemberId,
+    point_group: &str,
 ) -> AppResult<(PointAccount, Ledger<String>)> {
-    tx.lock_point_account(t, &account.id).await?;
-    // Read again under the lock: the caller's copy may predate a concurrent posting.
+    if !tx.lock_point_account(t, member, point_group).await? {
+        return Err(ValidationError::new(
+            "point_group",
+            "unknown_point_group",
+            format!("the member has no account in point group '{point_group}'"),
+        )
+        .into());
+    }
+    // Read under the lock, so no concurrent posting is missed.
     let account = tx
-        .point_account(t, account.member_id, &account.point_group_id)
+        .point_account(t, member, point_group)
         .await?
         .ok_or(AppError::NotFound("point account"))?;
     let earnings = tx
@@ -50,6 +65,67 @@ pub async fn load(
         debts,
     };
     Ok((account, ledger))
+}
+
+/// Refuses to move a frozen or cancelled member's points.
+pub fn require_active(status: MemberStatus) -> AppResult<()> {
+    if status != MemberStatus::Normal {
+        return Err(AppError::conflict(
+            "member_not_active",
+            None,
+            format!("the member is {}; points cannot move", status.as_str()),
+        ));
+    }
+    Ok(())
+}
+
+/// A deduction the balance cannot cover.
+pub fn insufficient(s: Shortfall) -> AppError {
+    AppError::conflict(
+        "insufficient_points",
+        Some("points"),
+        format!("only {} points are available", s.available),
+    )
+}
+
+/// A record of `account` made by the caller now, with only its links to fill in; [`write`]
+/// sets the operation, change, remaining and debt from the posting.
+pub fn new_record(ctx: &Ctx, account: &PointAccount, reason: Option<String>) -> PointRecord {
+    PointRecord {
+        tenant_id: account.tenant_id,
+        id: String::new(),
+        account_id: account.id.clone(),
+        member_id: account.member_id,
+        customer_id: account.customer_id,
+        point_group_id: account.point_group_id.clone(),
+        operation: Operation::ManualIncrease,
+        change: 0,
+        remaining: None,
+        debt: 0,
+        effective_at_ms: ctx.now_ms,
+        expires_at_ms: None,
+        counts_for_upgrade: false,
+        source_channel: None,
+        point_rule_id: None,
+        cost_center_id: None,
+        order_id: None,
+        order_line_id: None,
+        reason,
+        cancels_record_id: None,
+        created_by: ctx.principal.actor.name().to_string(),
+        created_at_ms: ctx.now_ms,
+    }
+}
+
+/// The account as the ledger leaves it.
+pub fn with_balances(account: PointAccount, book: &Ledger<String>, now_ms: i64) -> PointAccount {
+    PointAccount {
+        accumulated: book.balances.accumulated,
+        available: book.balances.available,
+        expired: book.balances.expired,
+        updated_at_ms: now_ms,
+        ..account
+    }
 }
 
 /// Writes the record of `posting` (its operation, change, remaining and debt filled in from the

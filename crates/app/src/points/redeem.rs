@@ -12,9 +12,7 @@ use crate::error::{AppError, AppResult};
 use crate::members::model::PointAccount;
 use crate::ports::Tx;
 use crate::secrets::new_uuid;
-use chrono_tz::Tz;
-use patron_domain::ids::{MemberId, TenantId};
-use patron_domain::member::MemberStatus;
+use patron_domain::ids::MemberId;
 use patron_domain::points::{returned_expiry, Operation};
 use patron_domain::rbac::Permission;
 use patron_domain::ValidationError;
@@ -54,66 +52,6 @@ pub struct Posted {
     pub account: PointAccount,
 }
 
-fn active(status: MemberStatus) -> AppResult<()> {
-    if status != MemberStatus::Normal {
-        return Err(AppError::conflict(
-            "member_not_active",
-            None,
-            format!("the member is {}; points cannot move", status.as_str()),
-        ));
-    }
-    Ok(())
-}
-
-async fn tenant_zone(tx: &mut dyn Tx, t: TenantId) -> AppResult<Tz> {
-    Ok(tx
-        .tenant(t)
-        .await?
-        .and_then(|tenant| tenant.time_zone.parse().ok())
-        .unwrap_or(Tz::Asia__Shanghai))
-}
-
-fn blank_record(ctx: &Ctx, account: &PointAccount, reason: Option<String>) -> PointRecord {
-    PointRecord {
-        tenant_id: account.tenant_id,
-        id: String::new(),
-        account_id: account.id.clone(),
-        member_id: account.member_id,
-        customer_id: account.customer_id,
-        point_group_id: account.point_group_id.clone(),
-        operation: Operation::RedeemGift,
-        change: 0,
-        remaining: None,
-        debt: 0,
-        effective_at_ms: ctx.now_ms,
-        expires_at_ms: None,
-        counts_for_upgrade: false,
-        source_channel: None,
-        point_rule_id: None,
-        cost_center_id: None,
-        order_id: None,
-        order_line_id: None,
-        reason,
-        cancels_record_id: None,
-        created_by: ctx.principal.actor.name().to_string(),
-        created_at_ms: ctx.now_ms,
-    }
-}
-
-fn with_balances(
-    account: PointAccount,
-    book: &patron_domain::points::Ledger<String>,
-    now: i64,
-) -> PointAccount {
-    PointAccount {
-        accumulated: book.balances.accumulated,
-        available: book.balances.available,
-        expired: book.balances.expired,
-        updated_at_ms: now,
-        ..account
-    }
-}
-
 pub async fn redeem(
     tx: &mut dyn Tx,
     ctx: &Ctx,
@@ -126,21 +64,8 @@ pub async fn redeem(
         .member(t, member)
         .await?
         .ok_or(AppError::NotFound("member"))?;
-    active(m.status)?;
-    let account = tx
-        .point_account(t, member, &r.point_group)
-        .await?
-        .ok_or_else(|| {
-            ValidationError::new(
-                "point_group",
-                "unknown_point_group",
-                format!(
-                    "the member has no account in point group '{}'",
-                    r.point_group
-                ),
-            )
-        })?;
-    let (account, mut book) = ledger::load(tx, t, &account).await?;
+    ledger::require_active(m.status)?;
+    let (account, mut book) = ledger::open(tx, t, member, &r.point_group).await?;
     let posting = book
         .spend(
             new_uuid().to_string(),
@@ -148,18 +73,12 @@ pub async fn redeem(
             r.points,
             ctx.now_ms,
         )
-        .map_err(|s| {
-            AppError::conflict(
-                "insufficient_points",
-                Some("points"),
-                format!("only {} points are available", s.available),
-            )
-        })?;
-    let record = blank_record(ctx, &account, Some(r.gift));
+        .map_err(ledger::insufficient)?;
+    let record = ledger::new_record(ctx, &account, Some(r.gift));
     let record = ledger::write(tx, &book, &posting, record, ctx.now_ms).await?;
     Ok(Posted {
         records: vec![record],
-        account: with_balances(account, &book, ctx.now_ms),
+        account: ledger::with_balances(account, &book, ctx.now_ms),
     })
 }
 
@@ -183,13 +102,10 @@ pub async fn cancel(tx: &mut dyn Tx, ctx: &Ctx, id: &str, reason: &str) -> AppRe
         .member(t, redemption.member_id)
         .await?
         .ok_or(AppError::NotFound("member"))?;
-    active(m.status)?;
-    let account = tx
-        .point_account(t, redemption.member_id, &redemption.point_group_id)
-        .await?
-        .ok_or(AppError::NotFound("point account"))?;
+    ledger::require_active(m.status)?;
     // Under the account's lock, so two cancellations of one redemption cannot both pass.
-    let (account, mut book) = ledger::load(tx, t, &account).await?;
+    let (account, mut book) =
+        ledger::open(tx, t, redemption.member_id, &redemption.point_group_id).await?;
     if !tx.cancellations_of(t, id).await?.is_empty() {
         return Err(AppError::conflict(
             "redemption_cancelled",
@@ -197,7 +113,7 @@ pub async fn cancel(tx: &mut dyn Tx, ctx: &Ctx, id: &str, reason: &str) -> AppRe
             "this redemption was cancelled already",
         ));
     }
-    let tz = tenant_zone(tx, t).await?;
+    let tz = crate::tenants::zone(&mut *tx, t).await?;
     let taken: Vec<_> = tx
         .relations_of(t, id)
         .await?
@@ -218,7 +134,7 @@ pub async fn cancel(tx: &mut dyn Tx, ctx: &Ctx, id: &str, reason: &str) -> AppRe
             expires,
             ctx.now_ms,
         );
-        let mut record = blank_record(ctx, &account, Some(reason.clone()));
+        let mut record = ledger::new_record(ctx, &account, Some(reason.clone()));
         record.expires_at_ms = expires;
         record.counts_for_upgrade = source.counts_for_upgrade;
         record.cancels_record_id = Some(id.to_string());
@@ -239,6 +155,6 @@ pub async fn cancel(tx: &mut dyn Tx, ctx: &Ctx, id: &str, reason: &str) -> AppRe
     .await?;
     Ok(Posted {
         records,
-        account: with_balances(account, &book, ctx.now_ms),
+        account: ledger::with_balances(account, &book, ctx.now_ms),
     })
 }

@@ -44,9 +44,15 @@ pub trait PointsReads: Send {
 
 #[async_trait]
 pub trait PointsWrites: Send {
-    /// Takes the account for this transaction (PostgreSQL: its row lock), before its balances
-    /// and open records are read, so concurrent postings to one account happen one after another.
-    async fn lock_point_account(&mut self, t: TenantId, account: &str) -> AppResult<()>;
+    /// Takes the member's account in the group for this transaction (PostgreSQL: its row lock),
+    /// before its balances and open records are read, so concurrent postings to one account
+    /// happen one after another. `false` when there is no such account.
+    async fn lock_point_account(
+        &mut self,
+        t: TenantId,
+        member: MemberId,
+        point_group: &str,
+    ) -> AppResult<bool>;
     async fn insert_point_record(&mut self, r: &PointRecord) -> AppResult<()>;
     async fn insert_point_relations(&mut self, rs: &[PointRelation]) -> AppResult<()>;
     async fn set_remaining(&mut self, t: TenantId, record: &str, remaining: i64) -> AppResult<()>;

@@ -162,7 +162,7 @@ pub(crate) fn payment_method_args(r: &PaymentMethod) -> Vec<Arg> {
 }
 
 /// `UPDATE table SET col = $1, ... WHERE tenant_id = $k AND id = $k+1` over `columns` minus the key.
-pub(crate) fn update_text(table: &str, columns: &[&str]) -> String {
+fn update_text(table: &str, columns: &[&str]) -> String {
     let set: Vec<String> = columns
         .iter()
         .enumerate()
@@ -176,8 +176,32 @@ pub(crate) fn update_text(table: &str, columns: &[&str]) -> String {
     )
 }
 
-/// Runs an update built with `update_text`: `bind` binds every column but the key (tenant_id,
-/// id, created_at_ms stay), then the key.
+/// The columns an update rewrites: all but the key and the creation time.
+fn updatable<'a>(columns: &'a [&'a str]) -> Vec<&'a str> {
+    columns
+        .iter()
+        .copied()
+        .filter(|c| !matches!(*c, "tenant_id" | "id" | "created_at_ms"))
+        .collect()
+}
+
+/// The update of one row from the values its insert takes (`args` in `columns` order): every
+/// column but the key and the creation time, found by tenant and id.
+pub(crate) fn update_row(table: &str, columns: &[&str], args: Vec<Arg>) -> Sql {
+    let (mut values, mut tenant, mut id) = (Vec::new(), None, None);
+    for (column, arg) in columns.iter().zip(args) {
+        match *column {
+            "tenant_id" => tenant = Some(arg),
+            "id" => id = Some(arg),
+            "created_at_ms" => {}
+            _ => values.push(arg),
+        }
+    }
+    values.extend(tenant);
+    values.extend(id);
+    Sql::with(update_text(table, &updatable(columns)), values)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,5 +216,15 @@ mod tests {
             update_text("t", &["a", "b"]),
             "UPDATE t SET a = $1, b = $2 WHERE tenant_id = $3 AND id = $4"
         );
+        let q = update_row(
+            "t",
+            &["tenant_id", "id", "a", "created_at_ms"],
+            vec![Arg::Int(7), Arg::from("x"), Arg::Int(1), Arg::Int(2)],
+        );
+        assert_eq!(
+            q.text,
+            "UPDATE t SET a = $1 WHERE tenant_id = $2 AND id = $3"
+        );
+        assert!(matches!(q.arg_list(), [Arg::Int(1), Arg::Int(7), Arg::Text(x)] if x == "x"));
     }
 }
