@@ -14,6 +14,7 @@ mod reads;
 mod row;
 mod rows;
 mod sql;
+mod tiers;
 mod writer;
 mod writes;
 

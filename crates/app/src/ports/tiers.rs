@@ -1,0 +1,41 @@
+//! Store ports for the tier engine (§7): the member's active tier record and the retention
+//! counters that upgrades, refunds and the daily retention job move.
+
+use crate::error::AppResult;
+use crate::members::model::TierRecord;
+use async_trait::async_trait;
+use patron_domain::ids::{MemberId, TenantId};
+
+/// The retention counters of a member account (§7.2, §7.4): upgradeable points, spend (fen) and
+/// purchases counted towards keeping the current tier.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RetentionCounters {
+    pub points: i64,
+    pub spend_fen: i64,
+    pub purchases: i64,
+}
+
+#[async_trait]
+pub trait TiersReads: Send {
+    /// The member's one active tier record (TR-1), if any.
+    async fn active_tier_record(
+        &mut self,
+        t: TenantId,
+        member: MemberId,
+    ) -> AppResult<Option<TierRecord>>;
+}
+
+#[async_trait]
+pub trait TiersWrites: Send {
+    /// Sets the member's active tier record inactive; the caller inserts the new one next, in
+    /// the same transaction, so one record stays active (TR-1).
+    async fn deactivate_tier_records(&mut self, t: TenantId, member: MemberId) -> AppResult<()>;
+    /// Replaces the member's retention counters.
+    async fn set_retention(
+        &mut self,
+        t: TenantId,
+        member: MemberId,
+        c: RetentionCounters,
+        now_ms: i64,
+    ) -> AppResult<()>;
+}

@@ -1,0 +1,74 @@
+//! Storage for the tier engine: the active tier record and the retention counters.
+
+use crate::members::rows::tier_record;
+use crate::reads::{optional, ReadConn, SqlReader};
+use crate::sql::sql;
+use crate::writes::SqlTx;
+use async_trait::async_trait;
+use patron_app::members::model::TierRecord;
+use patron_app::ports::{RetentionCounters, TiersReads, TiersWrites};
+use patron_app::AppResult;
+use patron_domain::ids::{MemberId, TenantId};
+
+macro_rules! impl_tiers_reads {
+    ($ty:ty) => {
+        #[async_trait]
+        impl TiersReads for $ty {
+            async fn active_tier_record(
+                &mut self,
+                t: TenantId,
+                member: MemberId,
+            ) -> AppResult<Option<TierRecord>> {
+                let row = optional(
+                    &mut self.read_conn()?,
+                    &sql!(
+                        "SELECT * FROM tier_records WHERE tenant_id = $1 AND member_id = $2 \
+                         AND status = 'active'",
+                        t.get(),
+                        member.to_string()
+                    ),
+                )
+                .await?;
+                row.as_ref().map(tier_record).transpose()
+            }
+        }
+    };
+}
+
+impl_tiers_reads!(SqlReader);
+impl_tiers_reads!(SqlTx);
+
+#[async_trait]
+impl TiersWrites for SqlTx {
+    async fn deactivate_tier_records(&mut self, t: TenantId, member: MemberId) -> AppResult<()> {
+        self.exec(&sql!(
+            "UPDATE tier_records SET status = 'inactive' \
+             WHERE tenant_id = $1 AND member_id = $2 AND status = 'active'",
+            t.get(),
+            member.to_string()
+        ))
+        .await?;
+        Ok(())
+    }
+
+    async fn set_retention(
+        &mut self,
+        t: TenantId,
+        member: MemberId,
+        c: RetentionCounters,
+        now_ms: i64,
+    ) -> AppResult<()> {
+        self.exec(&sql!(
+            "UPDATE member_accounts SET retention_points = $3, retention_spend_fen = $4, \
+             retention_purchase_count = $5, updated_at_ms = $6 WHERE tenant_id = $1 AND id = $2",
+            t.get(),
+            member.to_string(),
+            c.points,
+            c.spend_fen,
+            c.purchases,
+            now_ms
+        ))
+        .await?;
+        Ok(())
+    }
+}
