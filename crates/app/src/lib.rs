@@ -15,6 +15,7 @@ pub mod master_data;
 pub mod members;
 pub mod model;
 pub mod pii;
+pub mod point_rules;
 pub mod points;
 pub mod ports;
 pub mod roles;

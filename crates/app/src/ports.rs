@@ -2,18 +2,20 @@
 //! `patron-store`; reads go to a pool, writes to a transaction that the use case commits.
 //!
 //! Each area of the product has its own pair of traits (`loyalty`, `master_data`, `members`,
-//! `points`, `tiers`);
+//! `point_rules`, `points`, `tiers`);
 //! `Reads` and `Tx` gather them, so a use case still takes one reader or one transaction.
 
 pub mod loyalty;
 pub mod master_data;
 pub mod members;
+pub mod point_rules;
 pub mod points;
 pub mod tiers;
 
 pub use loyalty::{LoyaltyReads, LoyaltyWrites};
 pub use master_data::{MasterDataReads, MasterDataWrites};
 pub use members::{MembersReads, MembersWrites};
+pub use point_rules::{PointRulesReads, PointRulesWrites};
 pub use points::{PointsReads, PointsWrites};
 pub use tiers::{RetentionCounters, TiersReads, TiersWrites};
 
@@ -29,7 +31,7 @@ use patron_domain::login::Throttle;
 /// Reads, available both outside and inside a transaction.
 #[async_trait]
 pub trait Reads:
-    LoyaltyReads + MasterDataReads + MembersReads + PointsReads + TiersReads + Send
+    LoyaltyReads + MasterDataReads + MembersReads + PointsReads + PointRulesReads + TiersReads + Send
 {
     async fn tenant(&mut self, id: TenantId) -> AppResult<Option<Tenant>>;
     async fn tenant_by_code(&mut self, code: &str) -> AppResult<Option<Tenant>>;
@@ -85,7 +87,13 @@ pub trait Reads:
 /// Writes, inside one transaction. Dropping a `Tx` without `commit` rolls it back.
 #[async_trait]
 pub trait Tx:
-    Reads + LoyaltyWrites + MasterDataWrites + MembersWrites + PointsWrites + TiersWrites
+    Reads
+    + LoyaltyWrites
+    + MasterDataWrites
+    + MembersWrites
+    + PointsWrites
+    + PointRulesWrites
+    + TiersWrites
 {
     async fn commit(self: Box<Self>) -> AppResult<()>;
 

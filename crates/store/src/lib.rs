@@ -9,6 +9,7 @@ mod lite;
 mod loyalty;
 mod master_data;
 mod members;
+mod point_rules;
 mod points;
 mod reads;
 mod row;

@@ -1,7 +1,7 @@
 //! Storage of programs, point groups, cost centers, tiers and tier rules.
 
 mod reads;
-mod rows;
+pub(crate) mod rows;
 mod writes;
 
 use crate::reads::SqlReader;

@@ -8,6 +8,34 @@
 use super::rate::Rate;
 use crate::loyalty::tier::Validity;
 
+/// Where a rule is in its life: a draft is only simulated; an enabled rule earns; a disabled one
+/// no longer does (its past records keep their reference to it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleStatus {
+    Draft,
+    Enabled,
+    Disabled,
+}
+
+impl RuleStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Enabled => "enabled",
+            Self::Disabled => "disabled",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "draft" => Some(Self::Draft),
+            "enabled" => Some(Self::Enabled),
+            "disabled" => Some(Self::Disabled),
+            _ => None,
+        }
+    }
+}
+
 /// How a rule turns a line into points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Award {

@@ -58,8 +58,9 @@ pub(crate) fn cost_center(row: &Row) -> AppResult<CostCenter> {
     })
 }
 
-pub(crate) fn tier(row: &Row) -> AppResult<Tier> {
-    let validity = match row.opt_text("validity_type")?.as_deref() {
+/// The validity columns (type, days, years, month, day) as a validity; no type = never expires.
+pub(crate) fn validity(row: &Row) -> AppResult<Validity> {
+    Ok(match row.opt_text("validity_type")?.as_deref() {
         None => Validity::Never,
         Some("fixed_period") => Validity::FixedPeriod {
             days: small(row, "validity_days")?,
@@ -70,7 +71,11 @@ pub(crate) fn tier(row: &Row) -> AppResult<Tier> {
             day: small(row, "validity_day")?,
         },
         Some(other) => return Err(corrupt("validity_type", other)),
-    };
+    })
+}
+
+pub(crate) fn tier(row: &Row) -> AppResult<Tier> {
+    let validity = validity(row)?;
     Ok(Tier {
         tenant_id: TenantId::new(row.i64("tenant_id")?),
         id: id!(TierId, row, "id"),
