@@ -13,6 +13,7 @@ pub mod loyalty;
 pub mod master_data;
 pub mod member;
 pub mod money;
+pub mod orders;
 pub mod person;
 pub mod points;
 pub mod rbac;

@@ -4,6 +4,7 @@
 
 pub mod rule;
 pub mod tier;
+pub mod upgrade;
 
 use crate::{text, ValidationError};
 

@@ -6,14 +6,7 @@ use crate::members::model::TierRecord;
 use async_trait::async_trait;
 use patron_domain::ids::{MemberId, TenantId};
 
-/// The retention counters of a member account (§7.2, §7.4): upgradeable points, spend (fen) and
-/// purchases counted towards keeping the current tier.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct RetentionCounters {
-    pub points: i64,
-    pub spend_fen: i64,
-    pub purchases: i64,
-}
+pub use patron_domain::loyalty::upgrade::RetentionCounters;
 
 #[async_trait]
 pub trait TiersReads: Send {
