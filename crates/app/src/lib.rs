@@ -14,6 +14,7 @@ pub mod loyalty;
 pub mod master_data;
 pub mod members;
 pub mod model;
+pub mod orders;
 pub mod pii;
 pub mod point_rules;
 pub mod points;
@@ -21,6 +22,7 @@ pub mod ports;
 pub mod roles;
 pub mod secrets;
 pub mod tenants;
+pub mod tiers;
 pub mod users;
 
 pub use context::{Actor, Ctx, Principal};

@@ -2,12 +2,13 @@
 //! `patron-store`; reads go to a pool, writes to a transaction that the use case commits.
 //!
 //! Each area of the product has its own pair of traits (`loyalty`, `master_data`, `members`,
-//! `point_rules`, `points`, `tiers`);
+//! `orders`, `point_rules`, `points`, `tiers`);
 //! `Reads` and `Tx` gather them, so a use case still takes one reader or one transaction.
 
 pub mod loyalty;
 pub mod master_data;
 pub mod members;
+pub mod orders;
 pub mod point_rules;
 pub mod points;
 pub mod tiers;
@@ -15,6 +16,7 @@ pub mod tiers;
 pub use loyalty::{LoyaltyReads, LoyaltyWrites};
 pub use master_data::{MasterDataReads, MasterDataWrites};
 pub use members::{MembersReads, MembersWrites};
+pub use orders::{OrdersReads, OrdersWrites};
 pub use point_rules::{PointRulesReads, PointRulesWrites};
 pub use points::{PointsReads, PointsWrites};
 pub use tiers::{RetentionCounters, TiersReads, TiersWrites};
@@ -31,7 +33,14 @@ use patron_domain::login::Throttle;
 /// Reads, available both outside and inside a transaction.
 #[async_trait]
 pub trait Reads:
-    LoyaltyReads + MasterDataReads + MembersReads + PointsReads + PointRulesReads + TiersReads + Send
+    LoyaltyReads
+    + MasterDataReads
+    + MembersReads
+    + OrdersReads
+    + PointsReads
+    + PointRulesReads
+    + TiersReads
+    + Send
 {
     async fn tenant(&mut self, id: TenantId) -> AppResult<Option<Tenant>>;
     async fn tenant_by_code(&mut self, code: &str) -> AppResult<Option<Tenant>>;
@@ -91,6 +100,7 @@ pub trait Tx:
     + LoyaltyWrites
     + MasterDataWrites
     + MembersWrites
+    + OrdersWrites
     + PointsWrites
     + PointRulesWrites
     + TiersWrites

@@ -80,6 +80,9 @@ permissions! {
     PointsRead = "points:read", Business, "See point accounts and point records", "查看积分账户和积分记录";
     PointsAdjust = "points:adjust", Business, "Adjust a member's points by hand (audited)", "人工调整会员积分(留审计)";
     PointsRedeem = "points:redeem", Business, "Redeem points for gifts and cancel redemptions", "积分兑换礼品及取消兑换";
+    PointsEarn = "points:earn", Business, "Award and deduct behaviour points (check-ins, reviews)", "发放和扣减行为积分(签到、评价等)";
+    OrdersRead = "orders:read", Business, "See orders, refunds and the points they produced", "查看交易单、退单及其产生的积分";
+    OrdersWrite = "orders:write", Business, "Send orders and refunds from sales channels", "从销售渠道上传交易单和退单";
     CustomersPii = "customers:pii", Privacy, "See personal data unmasked (each read is audited)", "查看未脱敏的个人信息(每次查看都会审计)";
     CustomersErase = "customers:erase", Privacy, "Erase a person's personal data", "删除个人信息";
 }

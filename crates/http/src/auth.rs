@@ -73,6 +73,9 @@ pub mod perm {
         PointsRead,
         PointsAdjust,
         PointsRedeem,
+        PointsEarn,
+        OrdersRead,
+        OrdersWrite,
         CustomersPii,
         CustomersErase,
     );

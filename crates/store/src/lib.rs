@@ -9,6 +9,7 @@ mod lite;
 mod loyalty;
 mod master_data;
 mod members;
+mod orders;
 mod point_rules;
 mod points;
 mod reads;

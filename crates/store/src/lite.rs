@@ -97,9 +97,28 @@ impl Drop for LiteConn {
     }
 }
 
+/// The statement with `$n` placeholders written `?n`. SQLite reads `$n` as a *named* parameter,
+/// numbered by first appearance, so `SET a = $3 WHERE id = $1` would bind the wrong values;
+/// `?n` is numbered by `n`, as PostgreSQL reads `$n`.
+fn numbered(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('$') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push('?');
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Runs a query and returns all its rows.
 pub(crate) fn query(conn: &mut Connection, sql: &Sql) -> AppResult<Vec<Row>> {
-    let mut stmt = conn.prepare_cached(&sql.text).map_err(fail)?;
+    let mut stmt = conn.prepare_cached(&numbered(&sql.text)).map_err(fail)?;
     let names: Arc<[String]> = stmt
         .column_names()
         .iter()
@@ -130,11 +149,24 @@ pub(crate) fn query(conn: &mut Connection, sql: &Sql) -> AppResult<Vec<Row>> {
 
 /// Runs a statement; returns the number of rows it changed.
 pub(crate) fn execute(conn: &mut Connection, sql: &Sql) -> AppResult<u64> {
-    let mut stmt = conn.prepare_cached(&sql.text).map_err(fail)?;
+    let mut stmt = conn.prepare_cached(&numbered(&sql.text)).map_err(fail)?;
     let changed = stmt
         .execute(rusqlite::params_from_iter(sql.arg_list()))
         .map_err(fail)?;
     Ok(changed as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::numbered;
+
+    #[test]
+    fn placeholders_are_numbered_by_their_digits() {
+        assert_eq!(
+            numbered("UPDATE t SET a = $3 WHERE x = $1 AND y = $2 AND z = '$'"),
+            "UPDATE t SET a = ?3 WHERE x = ?1 AND y = ?2 AND z = '$'"
+        );
+    }
 }
 
 impl rusqlite::ToSql for Arg {

@@ -18,7 +18,7 @@ fn corrupt(what: &str, value: &str) -> AppError {
     AppError::Store(format!("stored {what} '{value}' is not valid"))
 }
 
-fn record(row: &Row) -> AppResult<PointRecord> {
+pub(crate) fn record(row: &Row) -> AppResult<PointRecord> {
     let op = row.text("operation")?;
     let member = row.text("member_id")?;
     let customer = row.text("customer_id")?;

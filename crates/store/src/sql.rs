@@ -92,6 +92,21 @@ impl Sql {
         self
     }
 
+    /// Appends the rows of a multi-row `VALUES` list: `($1, $2), ($3, $4)`.
+    pub fn values(&mut self, rows: impl IntoIterator<Item = Vec<Arg>>) -> &mut Self {
+        for (i, row) in rows.into_iter().enumerate() {
+            self.push(if i == 0 { "(" } else { ", (" });
+            for (j, arg) in row.into_iter().enumerate() {
+                if j > 0 {
+                    self.push(", ");
+                }
+                self.bind(arg);
+            }
+            self.push(")");
+        }
+        self
+    }
+
     pub fn arg_list(&self) -> &[Arg] {
         &self.args
     }

@@ -135,10 +135,28 @@ pub async fn write(
     tx: &mut dyn Tx,
     after: &Ledger<String>,
     posting: &Posting<String>,
-    mut record: PointRecord,
+    record: PointRecord,
     now_ms: i64,
 ) -> AppResult<PointRecord> {
-    let t = record.tenant_id;
+    let mut written = write_all(tx, after, vec![(posting.clone(), record)], now_ms).await?;
+    written
+        .pop()
+        .ok_or_else(|| AppError::Store("a posting wrote no record".into()))
+}
+
+/// [`write`] for several postings to one account made one after another on the same ledger:
+/// every record and relation, then each touched source and debt once, then the balances once.
+pub async fn write_all(
+    tx: &mut dyn Tx,
+    after: &Ledger<String>,
+    postings: Vec<(Posting<String>, PointRecord)>,
+    now_ms: i64,
+) -> AppResult<Vec<PointRecord>> {
+    let Some((_, first)) = postings.first() else {
+        return Ok(Vec::new());
+    };
+    let t = first.tenant_id;
+    let account = first.account_id.clone();
     let remaining_of = |id: &str| {
         after
             .earnings
@@ -146,15 +164,6 @@ pub async fn write(
             .find(|e| e.id == id)
             .map_or(0, |e| e.remaining)
     };
-    record.id = posting.record.clone();
-    record.operation = posting.operation;
-    record.change = posting.change;
-    record.remaining = match posting.operation.direction() {
-        Direction::Increase => Some(remaining_of(&posting.record)),
-        Direction::Decrease => None,
-    };
-    record.debt = posting.uncovered;
-    tx.insert_point_record(&record).await?;
     let relation = |target: &str, source: &str, points: i64| PointRelation {
         tenant_id: t,
         id: new_uuid().to_string(),
@@ -163,32 +172,61 @@ pub async fn write(
         points,
         created_at_ms: now_ms,
     };
-    let mut relations: Vec<PointRelation> = posting
-        .taken_from
-        .iter()
-        .map(|a| relation(&posting.record, &a.source, a.points))
-        .collect();
-    // A debt paid back: the debt's record is the target, the new earning its source.
-    relations.extend(
-        posting
-            .repaid
+    let mut relations = Vec::new();
+    let mut sources: Vec<&str> = Vec::new();
+    let mut debts: Vec<&str> = Vec::new();
+    let mut written = Vec::with_capacity(postings.len());
+    for (posting, mut record) in postings.iter().cloned() {
+        record.id = posting.record.clone();
+        record.operation = posting.operation;
+        record.change = posting.change;
+        record.remaining = match posting.operation.direction() {
+            Direction::Increase => Some(remaining_of(&posting.record)),
+            Direction::Decrease => None,
+        };
+        // What is left of the debt after the whole batch (a later posting may pay it back).
+        record.debt = after
+            .debts
             .iter()
-            .map(|a| relation(&a.source, &posting.record, a.points)),
-    );
-    tx.insert_point_relations(&relations).await?;
-    for a in &posting.taken_from {
-        tx.set_remaining(t, &a.source, remaining_of(&a.source))
-            .await?;
+            .find(|d| d.record == posting.record)
+            .map_or(0, |d| d.points);
+        tx.insert_point_record(&record).await?;
+        written.push(record);
     }
-    for a in &posting.repaid {
+    for (posting, _) in &postings {
+        relations.extend(
+            posting
+                .taken_from
+                .iter()
+                .map(|a| relation(&posting.record, &a.source, a.points)),
+        );
+        // A debt paid back: the debt's record is the target, the new earning its source.
+        relations.extend(
+            posting
+                .repaid
+                .iter()
+                .map(|a| relation(&a.source, &posting.record, a.points)),
+        );
+        sources.extend(posting.taken_from.iter().map(|a| a.source.as_str()));
+        debts.extend(posting.repaid.iter().map(|a| a.source.as_str()));
+    }
+    tx.insert_point_relations(&relations).await?;
+    sources.sort_unstable();
+    sources.dedup();
+    for source in sources {
+        tx.set_remaining(t, source, remaining_of(source)).await?;
+    }
+    debts.sort_unstable();
+    debts.dedup();
+    for debt in debts {
         let left = after
             .debts
             .iter()
-            .find(|d| d.record == a.source)
+            .find(|d| d.record == debt)
             .map_or(0, |d| d.points);
-        tx.set_debt(t, &a.source, left).await?;
+        tx.set_debt(t, debt, left).await?;
     }
-    tx.set_point_balances(t, &record.account_id, after.balances, now_ms)
+    tx.set_point_balances(t, &account, after.balances, now_ms)
         .await?;
-    Ok(record)
+    Ok(written)
 }

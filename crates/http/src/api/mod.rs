@@ -5,6 +5,7 @@ pub mod audit;
 pub mod loyalty;
 pub mod master_data;
 pub mod members;
+pub mod orders;
 pub mod points;
 pub mod roles;
 pub mod session;
@@ -25,5 +26,6 @@ pub fn router() -> Router<AppState> {
         .merge(loyalty::router())
         .merge(master_data::router())
         .merge(members::router())
+        .merge(orders::router())
         .merge(points::router())
 }

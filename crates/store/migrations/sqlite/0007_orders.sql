@@ -34,6 +34,8 @@ CREATE TABLE orders (
     points_change BIGINT NOT NULL,
     -- Lines whose product master data did not know, to follow up.
     unknown_products BIGINT NOT NULL,
+    -- Normal orders: 'none', 'partial' or 'full', as refunds return them.
+    refund_status TEXT NOT NULL,
     status TEXT NOT NULL,
     created_by TEXT NOT NULL,
     created_at_ms BIGINT NOT NULL,

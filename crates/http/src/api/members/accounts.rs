@@ -40,7 +40,7 @@ pub(super) fn parse_member_id(raw: &str) -> ApiResult<MemberId> {
 }
 
 /// RFC 3339 to unix milliseconds, naming the field when it does not parse.
-pub(super) fn instant(field: &'static str, raw: Option<&str>) -> ApiResult<Option<i64>> {
+pub(crate) fn instant(field: &'static str, raw: Option<&str>) -> ApiResult<Option<i64>> {
     raw.map(|r| {
         chrono::DateTime::parse_from_rfc3339(r.trim())
             .map(|d| d.timestamp_millis())

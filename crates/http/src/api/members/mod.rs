@@ -1,6 +1,6 @@
 //! The API of customers, members, channel bindings and imports.
 
-mod accounts;
+pub(crate) mod accounts;
 mod customers;
 pub mod imports;
 pub mod views;

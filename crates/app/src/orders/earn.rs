@@ -1,0 +1,116 @@
+//! Transaction points (§10.1): every enabled rule of the member's program whose scope matches
+//! gives each line `⌊amount counted for points × rate⌋` (or per unit), one record per line and
+//! rule, in the rule's point group, expiring per the rule's validity counted from the order's
+//! time. Only the part paid by earning payment methods earns.
+
+use super::model::StoredOrder;
+use super::resolve::Prepared;
+use crate::context::Ctx;
+use crate::error::AppResult;
+use crate::members::model::MemberAccount;
+use crate::points::ledger;
+use crate::ports::Tx;
+use crate::secrets::new_uuid;
+use patron_domain::loyalty::tier::expiry_ms;
+use patron_domain::orders::earning::{earning_amount, earning_share};
+use patron_domain::points::rule::{order_points, Earned as RuleEarned, Line, OrderFacts};
+use patron_domain::points::Operation;
+use std::collections::BTreeMap;
+
+/// What an order earned: all points, and those counted towards tiers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Earned {
+    pub total: i64,
+    pub upgradeable: i64,
+}
+
+/// The (line, rule) firings of an order for a member in `tier`; nothing is written.
+pub fn firings(p: &Prepared, tier: &str) -> Vec<RuleEarned<String>> {
+    let o = &p.order;
+    let share = earning_share(
+        &o.payments
+            .iter()
+            .map(|x| {
+                (
+                    x.paid_fen,
+                    p.earning_methods.get(&x.method).copied().unwrap_or(false),
+                )
+            })
+            .collect::<Vec<_>>(),
+    );
+    let facts = OrderFacts {
+        store: p.store.code.clone(),
+        tier: tier.to_string(),
+        payment_methods: o.payments.iter().map(|x| x.method.clone()).collect(),
+    };
+    let lines: Vec<Line> = o
+        .lines
+        .iter()
+        .map(|l| Line {
+            product: p
+                .products
+                .contains_key(&l.product_code)
+                .then(|| l.product_code.clone()),
+            categories: p.products.get(&l.product_code).cloned().unwrap_or_default(),
+            quantity: l.quantity,
+            points_amount_fen: earning_amount(l.points_amount_fen, share),
+        })
+        .collect();
+    order_points(&p.rules.point_rules, &facts, &lines)
+}
+
+/// Posts the order's transaction points to the member's accounts, one account after another in
+/// a fixed order (so concurrent orders cannot deadlock).
+pub async fn transaction_points(
+    tx: &mut dyn Tx,
+    ctx: &Ctx,
+    p: &Prepared,
+    member: &MemberAccount,
+    order: &StoredOrder,
+) -> AppResult<Earned> {
+    let t = member.tenant_id;
+    let tier = tx
+        .active_tier_record(t, member.id)
+        .await?
+        .map(|r| r.tier_id)
+        .unwrap_or_default();
+    let fired = firings(p, &tier);
+    let counted = crate::tiers::upgrade::counted_group(&p.rules);
+    let mut by_group: BTreeMap<String, Vec<RuleEarned<String>>> = BTreeMap::new();
+    for e in fired {
+        by_group.entry(e.point_group.clone()).or_default().push(e);
+    }
+    let mut out = Earned::default();
+    for (group, fired) in by_group {
+        let (account, mut book) = ledger::open(tx, t, member.id, &group).await?;
+        let mut postings = Vec::with_capacity(fired.len());
+        for e in fired {
+            let rule = p.rules.point_rules.iter().find(|r| r.id == e.rule);
+            let expires_at_ms =
+                rule.and_then(|r| expiry_ms(order.ordered_at_ms, &r.validity, p.tz));
+            let posting = book.earn(
+                new_uuid().to_string(),
+                Operation::Transaction,
+                e.points,
+                expires_at_ms,
+                ctx.now_ms,
+            );
+            let mut record = ledger::new_record(ctx, &account, None);
+            record.effective_at_ms = order.ordered_at_ms;
+            record.expires_at_ms = expires_at_ms;
+            record.counts_for_upgrade = e.counts_for_upgrade;
+            record.source_channel = Some(order.channel.code().to_string());
+            record.point_rule_id = Some(e.rule.clone());
+            record.cost_center_id = e.cost_center.clone();
+            record.order_id = Some(order.id.clone());
+            record.order_line_id = Some(p.order.lines[e.line].line_no.to_string());
+            out.total += e.points;
+            if e.counts_for_upgrade && counted.as_ref().is_none_or(|g| *g == group) {
+                out.upgradeable += e.points;
+            }
+            postings.push((posting, record));
+        }
+        ledger::write_all(tx, &book, postings, ctx.now_ms).await?;
+    }
+    Ok(out)
+}

@@ -1,0 +1,9 @@
+//! The transaction center (§9): accepting orders and refunds from every channel, the points
+//! they earn or reverse, and the tier check that follows.
+
+pub mod accept;
+pub mod earn;
+pub mod model;
+pub mod read;
+pub mod refund;
+pub mod resolve;

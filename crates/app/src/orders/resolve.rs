@@ -1,0 +1,208 @@
+//! What an order needs to know before its transaction: its store, its member, its products and
+//! payment methods, and the program's rules. Read on a reader first, so the transaction only
+//! writes (and re-reads what concurrency could change: the member's state, the ledger).
+
+use crate::error::{AppError, AppResult};
+use crate::loyalty::model::{Tier, TierRule};
+use crate::members::model::{MemberAccount, StoreRef};
+use crate::pii::{Field, Pii};
+use crate::ports::Reads;
+use patron_domain::ids::{CustomerId, ProgramId, TenantId};
+use patron_domain::orders::input::{MemberRef, NewOrder};
+use patron_domain::person::Phone;
+use patron_domain::points::rule::{PointRule, RuleStatus};
+use patron_domain::ValidationError;
+use std::collections::HashMap;
+
+/// A program's rules, as orders apply them.
+#[derive(Debug, Clone, Default)]
+pub struct ProgramRules {
+    pub point_rules: Vec<PointRule<String>>,
+    pub tier_rules: Vec<TierRule>,
+    pub tiers: Vec<Tier>,
+}
+
+/// An order with everything it refers to resolved.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub order: NewOrder,
+    pub store: StoreRef,
+    pub member: Option<MemberAccount>,
+    /// A non-member sale: the identity it named, to match later.
+    pub identity: Option<(String, String)>,
+    /// Known products: code → the product's category and the categories above it.
+    pub products: HashMap<String, Vec<String>>,
+    /// Payment method code → whether it earns points.
+    pub earning_methods: HashMap<String, bool>,
+    pub rules: ProgramRules,
+    pub tz: chrono_tz::Tz,
+}
+
+fn unknown(field: &'static str, code: &'static str, what: &str, value: &str) -> AppError {
+    ValidationError::new(field, code, format!("no {what} '{value}'")).into()
+}
+
+/// Finds the member an order names; `Ok(None)` with the identity when nobody matches.
+async fn member(
+    r: &mut dyn Reads,
+    pii: &Pii,
+    t: TenantId,
+    o: &NewOrder,
+) -> AppResult<(Option<MemberAccount>, Option<(String, String)>)> {
+    let MemberRef {
+        card_no,
+        phone,
+        channel_id,
+        customer_id,
+    } = &o.member;
+    if let Some(card) = card_no {
+        let m = r.member_by_card(t, card).await?;
+        return Ok(match m {
+            Some(m) => (Some(m), None),
+            None => (None, Some(("card_no".into(), card.clone()))),
+        });
+    }
+    let (customer, identity) = if let Some(raw) = phone {
+        let phone = Phone::parse(raw).map_err(|mut e| {
+            e.field = "member";
+            e
+        })?;
+        let index = pii.index(t, Field::Phone, phone.as_str());
+        let found = r.customer_by_phone(t, &index).await?.map(|c| c.id);
+        (found, ("phone".to_string(), hex(&index)))
+    } else if let Some(ext) = channel_id {
+        let found = r
+            .active_binding(t, o.channel, ext)
+            .await?
+            .map(|b| b.customer_id);
+        (found, ("channel_id".to_string(), ext.clone()))
+    } else if let Some(id) = customer_id {
+        let found = match CustomerId::parse(id) {
+            Some(c) => r.customer(t, c).await?.map(|c| c.id),
+            None => None,
+        };
+        (found, ("customer_id".to_string(), id.clone()))
+    } else {
+        return Ok((None, None));
+    };
+    let Some(customer) = customer else {
+        return Ok((None, Some(identity)));
+    };
+    // A person with accounts in several programs: the oldest account takes the order.
+    let member = r.members_of(t, customer).await?.into_iter().next();
+    Ok(match member {
+        Some(m) => (Some(m), None),
+        None => (None, Some(identity)),
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The enabled point rules and the tier configuration of a program.
+pub async fn program_rules(
+    r: &mut dyn Reads,
+    t: TenantId,
+    program: &str,
+) -> AppResult<ProgramRules> {
+    let point_rules = r
+        .point_rules_of(t, program, RuleStatus::Enabled)
+        .await?
+        .iter()
+        .map(|s| s.rule())
+        .collect();
+    let (tier_rules, tiers) = match ProgramId::parse(program) {
+        Some(p) => (r.tier_rules_of(t, p).await?, r.tiers_of(t, p).await?),
+        None => (Vec::new(), Vec::new()),
+    };
+    Ok(ProgramRules {
+        point_rules,
+        tier_rules,
+        tiers,
+    })
+}
+
+/// Resolves a checked order. An unknown store or payment method is refused, naming the field;
+/// unknown products and members are kept (an order is a fact).
+pub async fn prepare(
+    r: &mut dyn Reads,
+    pii: &Pii,
+    t: TenantId,
+    order: NewOrder,
+) -> AppResult<Prepared> {
+    let store = r
+        .store_ref(t, &order.store)
+        .await?
+        .ok_or_else(|| unknown("store", "unknown_store", "store", &order.store))?;
+    let (member, identity) = member(r, pii, t, &order).await?;
+
+    let mut codes: Vec<String> = order.lines.iter().map(|l| l.product_code.clone()).collect();
+    codes.sort();
+    codes.dedup();
+    let products = r.products_by_codes(t, &codes).await?;
+
+    let mut methods: Vec<String> = order.payments.iter().map(|p| p.method.clone()).collect();
+    methods.sort();
+    methods.dedup();
+    let found = r.payment_methods_by_codes(t, &methods).await?;
+    let earning_methods: HashMap<String, bool> = found
+        .iter()
+        .map(|m| (m.code.clone(), m.earns_points))
+        .collect();
+    if let Some(missing) = methods.iter().find(|m| !earning_methods.contains_key(*m)) {
+        return Err(unknown(
+            "payments",
+            "unknown_payment_method",
+            "payment method",
+            missing,
+        ));
+    }
+
+    let rules = match &member {
+        Some(m) => program_rules(r, t, &m.program_id).await?,
+        None => ProgramRules::default(),
+    };
+    let names_categories = rules
+        .point_rules
+        .iter()
+        .any(|rule| !rule.scope.categories.is_empty());
+    let mut products_map = HashMap::new();
+    for p in &products {
+        let chain = match (&p.category_code, names_categories) {
+            (Some(c), true) => category_chain(r, t, c).await?,
+            _ => Vec::new(),
+        };
+        products_map.insert(p.code.clone(), chain);
+    }
+    let tz = crate::tenants::zone(r, t).await?;
+    Ok(Prepared {
+        order,
+        store,
+        member,
+        identity,
+        products: products_map,
+        earning_methods,
+        rules,
+        tz,
+    })
+}
+
+/// A category and the categories above it (three levels at most).
+async fn category_chain(r: &mut dyn Reads, t: TenantId, code: &str) -> AppResult<Vec<String>> {
+    let mut chain = vec![code.to_string()];
+    let mut next = code.to_string();
+    for _ in 0..3 {
+        let found = r
+            .categories_by_codes(t, std::slice::from_ref(&next))
+            .await?;
+        match found.into_iter().next().and_then(|c| c.parent_code) {
+            Some(parent) if !chain.contains(&parent) => {
+                chain.push(parent.clone());
+                next = parent;
+            }
+            _ => break,
+        }
+    }
+    Ok(chain)
+}

@@ -1,0 +1,89 @@
+//! Store ports for the transaction center: orders, their lines, payments and discounts, the
+//! figures the tier engine reads from them, and the outbox.
+
+use crate::error::AppResult;
+use crate::model::{ListQuery, Page};
+use crate::orders::model::{
+    OrderFilter, OutboxEvent, StoredDiscount, StoredLine, StoredOrder, StoredPayment,
+};
+use crate::points::model::PointRecord;
+use async_trait::async_trait;
+use patron_domain::channel::Channel;
+use patron_domain::ids::{MemberId, TenantId};
+
+#[async_trait]
+pub trait OrdersReads: Send {
+    async fn order(&mut self, t: TenantId, id: &str) -> AppResult<Option<StoredOrder>>;
+    async fn order_by_external(
+        &mut self,
+        t: TenantId,
+        channel: Channel,
+        external_no: &str,
+    ) -> AppResult<Option<StoredOrder>>;
+    /// Newest first.
+    async fn orders(
+        &mut self,
+        t: TenantId,
+        f: &OrderFilter,
+        q: &ListQuery,
+    ) -> AppResult<Page<StoredOrder>>;
+    async fn order_lines(&mut self, t: TenantId, order: &str) -> AppResult<Vec<StoredLine>>;
+    async fn order_payments(&mut self, t: TenantId, order: &str) -> AppResult<Vec<StoredPayment>>;
+    async fn order_discounts(&mut self, t: TenantId, order: &str)
+        -> AppResult<Vec<StoredDiscount>>;
+    /// The point records an order produced, oldest first.
+    async fn order_point_records(
+        &mut self,
+        t: TenantId,
+        order: &str,
+    ) -> AppResult<Vec<PointRecord>>;
+    /// The refunds of an order, oldest first.
+    async fn refunds_of(&mut self, t: TenantId, order: &str) -> AppResult<Vec<StoredOrder>>;
+    /// Σ signed points of the member's upgradeable records (§7.2: counts for upgrade, of the
+    /// accumulating types) in a point group, effective in `[from_ms, to_ms]`.
+    async fn upgradeable_points(
+        &mut self,
+        t: TenantId,
+        member: MemberId,
+        point_group: &str,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> AppResult<i64>;
+    /// Σ paid (refunds negative) and the number of normal orders not refunded in full, of the
+    /// member's orders in `[from_ms, to_ms]`.
+    async fn spend_and_purchases(
+        &mut self,
+        t: TenantId,
+        member: MemberId,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> AppResult<(i64, i64)>;
+}
+
+#[async_trait]
+pub trait OrdersWrites: Send {
+    /// `false` when the tenant already has an order with this channel and external number.
+    async fn insert_order(&mut self, o: &StoredOrder) -> AppResult<bool>;
+    async fn insert_order_lines(&mut self, lines: &[StoredLine]) -> AppResult<()>;
+    async fn insert_order_payments(&mut self, payments: &[StoredPayment]) -> AppResult<()>;
+    async fn insert_order_discounts(&mut self, discounts: &[StoredDiscount]) -> AppResult<()>;
+    /// Takes the order for this transaction (PostgreSQL: its row lock), so refunds of one order
+    /// happen one after another. `false` when there is no such order.
+    async fn lock_order(&mut self, t: TenantId, id: &str) -> AppResult<bool>;
+    /// Adds a refund's units and fen to an original line.
+    async fn add_refunded(
+        &mut self,
+        t: TenantId,
+        order: &str,
+        line_no: i64,
+        quantity: i64,
+        fen: i64,
+    ) -> AppResult<()>;
+    async fn set_refund_status(&mut self, t: TenantId, order: &str, status: &str) -> AppResult<()>;
+    async fn set_points_change(&mut self, t: TenantId, order: &str, change: i64) -> AppResult<()>;
+    /// Moves the member's first and last purchase times to include `at_ms`; also takes the
+    /// member's row for this transaction, so one member's orders are processed one at a time.
+    async fn record_purchase(&mut self, t: TenantId, member: MemberId, at_ms: i64)
+        -> AppResult<()>;
+    async fn insert_outbox(&mut self, events: &[OutboxEvent]) -> AppResult<()>;
+}

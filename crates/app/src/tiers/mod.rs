@@ -1,0 +1,3 @@
+//! The tier engine (§7): upgrades after each purchase or upgradeable record.
+
+pub mod upgrade;

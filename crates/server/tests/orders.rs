@@ -1,0 +1,390 @@
+//! Orders and refunds through the API, on both databases: transaction points per line and rule,
+//! the upgrade that follows, refunds that backtrack the original's points (with debt when they
+//! were spent), idempotent repeats, refusals that write nothing, permissions, tenant isolation
+//! and concurrent sends.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use patron_app::point_rules::model::StoredPointRule;
+use patron_app::Store;
+use patron_domain::loyalty::tier::Validity;
+use patron_domain::points::rate::Rate;
+use patron_domain::points::rule::{Award, RuleStatus, Scope};
+use patron_testkit::fixtures::{member_club, MemberClub};
+use patron_testkit::{both_databases, Client, TestApp};
+use serde_json::{json, Value};
+
+struct Shop {
+    club: MemberClub,
+    gold_tier_id: String,
+}
+
+/// The club with gold and platinum, the manual's tier rules (silver 300–1000, gold 1000–5000,
+/// platinum 5000+ over 365 days, in 积分), products, payment methods and two rules: ¥1 → 1
+/// point (counts for upgrade) and 1 unit → 1 growth point (does not), at POS001.
+async fn shop(app: &TestApp, admin: &Client) -> Shop {
+    let club = member_club(admin).await;
+    let p = format!("/api/v1/programs/{}", club.program_id);
+    let tiers = admin.get(&format!("{p}/tiers")).await.body;
+    let silver = tiers["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["code"] == "silver")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut ids = vec![silver];
+    for (code, name, rank) in [("gold", "金卡会员", 3), ("platinum", "铂金卡会员", 4)] {
+        let r = admin.post(&format!("{p}/tiers"), &json!({"code": code, "name": name, "rank": rank, "is_base": false, "validity_type": "fixed_period", "validity_days": 365})).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        ids.push(r.body["id"].as_str().unwrap().to_string());
+    }
+    for (name, tier, start, end) in [
+        ("银卡会员条件", 0, json!(300), json!(1000)),
+        ("金卡会员条件", 1, json!(1000), json!(5000)),
+        ("铂金卡会员条件", 2, json!(5000), Value::Null),
+    ] {
+        let r = admin.post(&format!("{p}/tier-rules"), &json!({"name": name, "tier_id": ids[tier], "point_group_id": club.points_group_id, "condition": "accumulated_points", "window_days": 365, "range_start": start, "range_end": end})).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+    }
+    let r = admin
+        .put(
+            "/api/v1/products",
+            &json!({"items": [
+                {"code": "CN01836", "name": "浓情时刻切片", "price": "250.00"},
+                {"code": "CN02000", "name": "杏仁糖粒酥条", "price": "600.50"},
+            ]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = admin
+        .put(
+            "/api/v1/payment-methods",
+            &json!({"items": [
+                {"code": "1001", "name": "现金", "earns_points": true},
+                {"code": "2343", "name": "EBUY微信扫码支付", "earns_points": true},
+                {"code": "GIFT", "name": "礼品卡", "earns_points": false},
+            ]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let t = app
+        .store
+        .reader()
+        .await
+        .unwrap()
+        .tenant_by_code("acme")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let mut tx = app.store.begin().await.unwrap();
+    for (id, group, award, counts) in [
+        (
+            "01JOFFLINE0000000000000001",
+            &club.points_group_id,
+            Award::ByAmount(Rate::parse("rate", "1").unwrap()),
+            true,
+        ),
+        (
+            "01JOFFLINE0000000000000002",
+            &club.growth_group_id,
+            Award::ByQuantity(Rate::parse("rate", "1").unwrap()),
+            false,
+        ),
+    ] {
+        tx.insert_point_rule(&StoredPointRule {
+            tenant_id: t,
+            id: id.into(),
+            program_id: club.program_id.clone(),
+            name: id.into(),
+            point_group_id: group.clone(),
+            cost_center_id: None,
+            award,
+            counts_for_upgrade: counts,
+            validity: Validity::FixedPeriod { days: 365 },
+            scope: Scope {
+                stores: vec!["POS001".into()],
+                ..Scope::default()
+            },
+            status: RuleStatus::Enabled,
+            created_at_ms: 0,
+            updated_at_ms: 0,
+        })
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    Shop {
+        club,
+        gold_tier_id: ids[1].clone(),
+    }
+}
+
+/// A member of the club; returns (id, card number).
+async fn member(admin: &Client, phone: &str) -> (String, String) {
+    let r = admin
+        .post(
+            "/api/v1/members",
+            &json!({"program": "club", "channel": "pos", "phone": phone}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    (
+        r.body["member"]["id"].as_str().unwrap().to_string(),
+        r.body["member"]["card_no"].as_str().unwrap().to_string(),
+    )
+}
+
+/// The manual's offline order: two known products and one master data does not know yet.
+fn offline_order(no: &str, card: &str) -> Value {
+    json!({
+        "channel": "pos", "external_no": no, "store": "POS001", "member": {"card_no": card},
+        "order_type": "dine_in", "ordered_at": "2026-11-23T10:00:00+08:00",
+        "lines": [
+            {"product_code": "CN01836", "quantity": 2, "unit_price": "250.00", "net_amount": "500.00"},
+            {"product_code": "CN02000", "quantity": 1, "unit_price": "600.50", "net_amount": "600.50"},
+            {"product_code": "NEW0001", "product_title": "新品", "quantity": 1, "net_amount": "400.00"},
+        ],
+        "payments": [{"method": "2343", "amount": "1500.50"}],
+    })
+}
+
+async fn accounts(admin: &Client, member: &str, shop: &Shop) -> ((i64, i64), (i64, i64), Value) {
+    let m = admin.get(&format!("/api/v1/members/{member}")).await.body;
+    let of = |g: &str| {
+        let a = m["point_accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["point_group_id"] == g)
+            .unwrap();
+        (
+            a["accumulated"].as_i64().unwrap(),
+            a["available"].as_i64().unwrap(),
+        )
+    };
+    (
+        of(&shop.club.points_group_id),
+        of(&shop.club.growth_group_id),
+        m,
+    )
+}
+
+fn active_tier(m: &Value) -> String {
+    let active: Vec<&Value> = m["tier_records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "active")
+        .collect();
+    assert_eq!(active.len(), 1, "one active tier record");
+    active[0]["tier_id"].as_str().unwrap().to_string()
+}
+
+async fn verify_clean(app: &TestApp) {
+    assert!(patron_app::points::verify::run(&app.store)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+both_databases! {
+    async fn an_order_earns_per_line_and_rule_and_jumps_to_gold(app) {
+        let admin = app.tenant_admin("acme").await;
+        let shop = shop(&app, &admin).await;
+        let (m, card) = member(&admin, "13812345678").await;
+        let r = admin.post("/api/v1/orders", &offline_order("roy202103230000000041", &card)).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        let o = &r.body["order"];
+        assert_eq!((o["points_change"].as_i64(), o["unknown_products"].as_i64(), o["paid_fen"].as_i64(), o["item_quantity"].as_i64()),
+            (Some(1500 + 4), Some(1), Some(150_050), Some(4)));
+        // Per line and rule: 500, 600 (600.50 rounded down), 400 points; 2, 1, 1 growth.
+        let mut records: Vec<(String, i64)> = r.body["point_records"].as_array().unwrap().iter()
+            .map(|x| (format!("{}:{}", x["point_group_id"].as_str().unwrap() == shop.club.points_group_id, x["order_id"].as_str().is_some()), x["change"].as_i64().unwrap()))
+            .collect();
+        records.sort();
+        assert_eq!(records, vec![("false:true".into(), 1), ("false:true".into(), 1), ("false:true".into(), 2),
+            ("true:true".into(), 400), ("true:true".into(), 500), ("true:true".into(), 600)]);
+        // Earned on 2026-11-23 (Shanghai): expires at the end of 2027-11-23 there.
+        let first = &r.body["point_records"][0];
+        assert_eq!((first["operation"].as_str(), first["expires_at"].as_str()), (Some("transaction"), Some("2027-11-23T15:59:59.999Z")));
+        // §7.7 A: base straight to gold (silver skipped); the counter restarts at 1500.
+        assert_eq!(r.body["tier_change"]["tier_id"], shop.gold_tier_id.as_str());
+        assert_eq!(r.body["tier_change"]["record_type"], "upgrade");
+        let (points, growth, detail) = accounts(&admin, &m, &shop).await;
+        assert_eq!((points, growth), ((1500, 1500), (4, 4)));
+        assert_eq!(active_tier(&detail), shop.gold_tier_id);
+        assert_eq!(detail["tier_records"].as_array().unwrap().len(), 2);
+        assert_eq!(detail["member"]["retention_points"], 1500);
+        assert_eq!(detail["member"]["first_purchase_at"], "2026-11-23T02:00:00.000Z");
+        assert_eq!(detail["member"]["last_purchase_at"], "2026-11-23T02:00:00.000Z");
+
+        // The same order again: the stored one, nothing new.
+        let again = admin.post("/api/v1/orders", &offline_order("roy202103230000000041", &card)).await;
+        assert_eq!((again.status, again.body["replayed"].as_bool()), (200, Some(true)), "{}", again.text);
+        assert_eq!(again.body["order"]["id"], r.body["order"]["id"]);
+        assert_eq!(accounts(&admin, &m, &shop).await.0, (1500, 1500));
+
+        // Detail: lines, payments and the points each line produced.
+        let id = r.body["order"]["id"].as_str().unwrap();
+        let d = admin.get(&format!("/api/v1/orders/{id}")).await;
+        assert_eq!(d.status, 200, "{}", d.text);
+        assert_eq!(d.body["lines"].as_array().unwrap().len(), 3);
+        assert_eq!((d.body["lines"][2]["product_known"].as_bool(), d.body["lines"][1]["net_fen"].as_i64()), (Some(false), Some(60_050)));
+        assert_eq!(d.body["payments"][0]["paid_fen"], 150_050);
+        assert_eq!(d.body["point_records"].as_array().unwrap().len(), 6);
+        let list = admin.get(&format!("/api/v1/orders?member_id={m}")).await.body;
+        assert_eq!(list["total"], 1);
+        verify_clean(&app).await;
+    }
+
+    async fn refunds_backtrack_the_originals_points_and_leave_debt_when_spent(app) {
+        let admin = app.tenant_admin("acme").await;
+        let shop = shop(&app, &admin).await;
+        let (m, card) = member(&admin, "13812345678").await;
+        assert_eq!(admin.post("/api/v1/orders", &offline_order("o-41", &card)).await.status, 201);
+
+        // One of the two CN01836 returned: half of line 1's 500 points and 2 growth, nothing else.
+        let refund = |no: &str, lines: Value| json!({"direction": "refund", "channel": "pos", "external_no": no, "original_order_no": "o-41",
+            "store": "POS001", "ordered_at": "2026-11-24T10:00:00+08:00", "lines": lines});
+        let r = admin.post("/api/v1/orders", &refund("o-42", json!([{"product_code": "CN01836", "quantity": -1}]))).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        assert_eq!((r.body["order"]["paid_fen"].as_i64(), r.body["order"]["points_change"].as_i64(), r.body["order"]["item_quantity"].as_i64()), (Some(-25_000), Some(-251), Some(-1)));
+        let mut changes: Vec<i64> = r.body["point_records"].as_array().unwrap().iter().map(|x| x["change"].as_i64().unwrap()).collect();
+        changes.sort();
+        assert_eq!(changes, vec![-250, -1]);
+        assert_eq!(r.body["point_records"][0]["operation"], "return_reversal");
+        let (points, growth, detail) = accounts(&admin, &m, &shop).await;
+        assert_eq!((points, growth), ((1250, 1250), (3, 3)));
+        // the counter shrinks, the tier stays.
+        assert_eq!(detail["member"]["retention_points"], 1250);
+        assert_eq!(active_tier(&detail), shop.gold_tier_id);
+
+        // More than remains is refused and changes nothing.
+        let r = admin.post("/api/v1/orders", &refund("o-43", json!([{"product_code": "CN01836", "quantity": 2}]))).await;
+        assert_eq!((r.status, r.code()), (422, "refund_exceeds_remaining"), "{}", r.text);
+        assert_eq!(admin.get("/api/v1/orders?direction=refund").await.body["total"], 1);
+
+        // 1,200 points spent, then the rest refunded: 1,250 reversed, 50 covered, 1,200 in debt.
+        let r = admin.post(&format!("/api/v1/members/{m}/redemptions"), &json!({"point_group": shop.club.points_group_id, "points": 1200, "gift": "保温杯"})).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        let r = admin.post("/api/v1/orders", &refund("o-44", json!([]))).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        assert_eq!((r.body["order"]["paid_fen"].as_i64(), r.body["order"]["points_change"].as_i64()), (Some(-125_050), Some(-1250 - 3)));
+        let debts: i64 = r.body["point_records"].as_array().unwrap().iter().map(|x| x["debt"].as_i64().unwrap()).sum();
+        assert_eq!(debts, 1200);
+        let (points, growth, detail) = accounts(&admin, &m, &shop).await;
+        assert_eq!((points, growth), ((0, -1200), (0, 0)));
+        assert_eq!(detail["member"]["retention_points"], 0);
+        let original = admin.get("/api/v1/orders?direction=normal").await.body["items"][0].clone();
+        assert_eq!(original["refund_status"], "full");
+        let r = admin.post("/api/v1/orders", &refund("o-45", json!([]))).await;
+        assert_eq!((r.status, r.code()), (422, "refund_exceeds_remaining"));
+
+        // The debt is paid back first from the next points earned.
+        let mut next = offline_order("o-46", &card);
+        next["lines"] = json!([{"product_code": "CN01836", "quantity": 1, "net_amount": "1500.00"}]);
+        assert_eq!(admin.post("/api/v1/orders", &next).await.status, 201);
+        assert_eq!(accounts(&admin, &m, &shop).await.0, (1500, 300));
+        verify_clean(&app).await;
+    }
+
+    async fn non_member_sales_keep_the_identity_and_bad_orders_write_nothing(app) {
+        let admin = app.tenant_admin("acme").await;
+        let _shop = shop(&app, &admin).await;
+        let r = admin.post("/api/v1/orders", &offline_order("walk-in", "9999999999")).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        assert_eq!((r.body["order"]["member_id"].clone(), r.body["order"]["unmatched_identity"].as_str(), r.body["order"]["points_change"].as_i64()),
+            (Value::Null, Some("card_no"), Some(0)));
+        let (_, card) = member(&admin, "13812345678").await;
+        let bad = |f: &dyn Fn(&mut Value)| { let mut o = offline_order("bad", &card); f(&mut o); o };
+        for (body, status, code) in [
+            (bad(&|o| o["store"] = json!("NOPE")), 422, "unknown_store"),
+            (bad(&|o| o["lines"][0]["quantity"] = json!(-2)), 422, "negative_quantity"),
+            (bad(&|o| o["lines"][0]["quantity"] = json!(0)), 422, "invalid_quantity"),
+            (bad(&|o| o["lines"][1]["net_amount"] = json!("-600.50")), 422, "negative_amount"),
+            (bad(&|o| o["lines"] = json!([])), 422, "lines_required"),
+            (bad(&|o| o["payments"][0]["method"] = json!("BITCOIN")), 422, "unknown_payment_method"),
+            (bad(&|o| o["channel"] = json!("fax")), 422, "unknown_channel"),
+            (bad(&|o| o["ordered_at"] = json!("yesterday")), 422, "invalid_timestamp"),
+            (bad(&|o| { o["direction"] = json!("refund"); o["original_order_no"] = json!("missing"); }), 422, "unknown_original_order"),
+            (bad(&|o| { o["direction"] = json!("refund"); o["original_order_no"] = json!("walk-in"); o["external_no"] = json!("r-walk-in"); o["channel"] = json!("pos"); o["lines"] = json!([{"product_code": "CN01836", "quantity": 3}]); }), 422, "refund_exceeds_remaining"),
+        ] {
+            let r = admin.post("/api/v1/orders", &body).await;
+            assert_eq!((r.status, r.code()), (status, code), "{}", r.text);
+        }
+        assert_eq!(admin.get("/api/v1/orders").await.body["total"], 1);
+        verify_clean(&app).await;
+    }
+
+    async fn only_earning_payment_methods_earn(app) {
+        let admin = app.tenant_admin("acme").await;
+        let shop = shop(&app, &admin).await;
+        let (m, card) = member(&admin, "13812345678").await;
+        let mut o = offline_order("split", &card);
+        o["lines"] = json!([{"product_code": "CN01836", "quantity": 1, "net_amount": "100.00"}]);
+        o["payments"] = json!([{"method": "2343", "amount": "60.00"}, {"method": "GIFT", "amount": "40.00"}]);
+        let r = admin.post("/api/v1/orders", &o).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        // ¥60 of ¥100 paid by an earning method: 60 points; growth counts units, 1.
+        assert_eq!(accounts(&admin, &m, &shop).await.0, (60, 60));
+        assert_eq!(accounts(&admin, &m, &shop).await.1, (1, 1));
+    }
+
+    async fn orders_respect_permissions_and_tenants(app) {
+        let admin = app.tenant_admin("acme").await;
+        let _shop = shop(&app, &admin).await;
+        let (_, card) = member(&admin, "13812345678").await;
+        let reader = app.key_with(&admin, &["orders:read"]).await;
+        let r = reader.post("/api/v1/orders", &offline_order("x-1", &card)).await;
+        assert_eq!((r.status, r.code()), (403, "missing_permission"));
+        let writer = app.key_with(&admin, &["orders:write"]).await;
+        let r = writer.post("/api/v1/orders", &offline_order("x-1", &card)).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        let id = r.body["order"]["id"].as_str().unwrap().to_string();
+        assert_eq!(writer.get("/api/v1/orders").await.status, 403);
+        assert_eq!(reader.get(&format!("/api/v1/orders/{id}")).await.status, 200);
+        let other = app.tenant_admin("globex").await;
+        assert_eq!(other.get(&format!("/api/v1/orders/{id}")).await.status, 404);
+        assert_eq!(other.get("/api/v1/orders").await.body["total"], 0);
+    }
+
+    async fn concurrent_sends_earn_once_and_never_lose_points(app) {
+        let admin = app.tenant_admin("acme").await;
+        let shop = shop(&app, &admin).await;
+        let (m, card) = member(&admin, "13812345678").await;
+        // The same order ten times at once: one is new, nine are repeats.
+        let mut tasks = Vec::new();
+        for _ in 0..10 {
+            let c = admin.clone();
+            let body = offline_order("dup", &card);
+            tasks.push(tokio::spawn(async move { c.post("/api/v1/orders", &body).await }));
+        }
+        let mut statuses = Vec::new();
+        for t in tasks {
+            let r = t.await.unwrap();
+            statuses.push(r.status);
+        }
+        statuses.sort();
+        assert_eq!(statuses, [vec![200; 9], vec![201]].concat());
+        // Ten different orders of ¥100 at once for the same member.
+        let mut tasks = Vec::new();
+        for i in 0..10 {
+            let c = admin.clone();
+            let mut body = offline_order(&format!("many-{i}"), &card);
+            body["lines"] = json!([{"product_code": "CN01836", "quantity": 1, "net_amount": "100.00"}]);
+            tasks.push(tokio::spawn(async move { c.post("/api/v1/orders", &body).await }));
+        }
+        for t in tasks {
+            let r = t.await.unwrap();
+            assert_eq!(r.status, 201, "{}", r.text);
+        }
+        assert_eq!(accounts(&admin, &m, &shop).await.0, (2500, 2500));
+        let detail = accounts(&admin, &m, &shop).await.2;
+        assert_eq!(active_tier(&detail), shop.gold_tier_id);
+        verify_clean(&app).await;
+    }
+}

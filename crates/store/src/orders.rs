@@ -1,0 +1,483 @@
+//! Storage of the transaction center: orders with their lines, payments and discounts, the
+//! window sums the tier engine reads, and the outbox.
+
+mod rows;
+
+use crate::points::record as point_record;
+use crate::reads::{all, optional, page, page_rows, ListSpec, ReadConn, SqlReader};
+use crate::sql::{sql, Arg, Sql};
+use crate::writes::SqlTx;
+use async_trait::async_trait;
+use patron_app::model::{ListQuery, Page};
+use patron_app::orders::model::{
+    OrderFilter, OutboxEvent, StoredDiscount, StoredLine, StoredOrder, StoredPayment,
+};
+use patron_app::points::model::PointRecord;
+use patron_app::ports::{OrdersReads, OrdersWrites};
+use patron_app::AppResult;
+use patron_domain::channel::Channel;
+use patron_domain::ids::{MemberId, TenantId};
+use patron_domain::points::Operation;
+
+/// The operations whose records count towards upgrades (§7.2 step 1).
+fn upgrade_operations() -> String {
+    [
+        Operation::Transaction,
+        Operation::TransactionPromotion,
+        Operation::ManualIncrease,
+        Operation::ManualDecrease,
+        Operation::ReturnReversal,
+        Operation::BehaviorIncrease,
+    ]
+    .iter()
+    .map(|o| format!("'{}'", o.code()))
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
+macro_rules! impl_orders_reads {
+    ($ty:ty) => {
+        #[async_trait]
+        impl OrdersReads for $ty {
+            async fn order(&mut self, t: TenantId, id: &str) -> AppResult<Option<StoredOrder>> {
+                let row = optional(
+                    &mut self.read_conn()?,
+                    &sql!("SELECT * FROM orders WHERE tenant_id = $1 AND id = $2", t.get(), id),
+                )
+                .await?;
+                row.as_ref().map(rows::order).transpose()
+            }
+
+            async fn order_by_external(
+                &mut self,
+                t: TenantId,
+                channel: Channel,
+                external_no: &str,
+            ) -> AppResult<Option<StoredOrder>> {
+                let row = optional(
+                    &mut self.read_conn()?,
+                    &sql!(
+                        "SELECT * FROM orders WHERE tenant_id = $1 AND channel = $2 AND external_no = $3",
+                        t.get(),
+                        channel.code(),
+                        external_no
+                    ),
+                )
+                .await?;
+                row.as_ref().map(rows::order).transpose()
+            }
+
+            async fn orders(
+                &mut self,
+                t: TenantId,
+                f: &OrderFilter,
+                q: &ListQuery,
+            ) -> AppResult<Page<StoredOrder>> {
+                let mut filters = Vec::new();
+                if let Some(m) = f.member_id {
+                    filters.push(("member_id = ", Arg::Text(m.to_string())));
+                }
+                if let Some(s) = &f.store_id {
+                    filters.push(("store_id = ", Arg::Text(s.clone())));
+                }
+                if let Some(d) = f.direction {
+                    filters.push(("direction = ", Arg::Text(d.as_str().to_string())));
+                }
+                if let Some(c) = f.channel {
+                    filters.push(("channel = ", Arg::Text(c.code().to_string())));
+                }
+                if let Some(from) = f.from_ms {
+                    filters.push(("ordered_at_ms >= ", Arg::Int(from)));
+                }
+                if let Some(to) = f.to_ms {
+                    filters.push(("ordered_at_ms < ", Arg::Int(to)));
+                }
+                let spec = ListSpec {
+                    table: "orders",
+                    tenant: Some(t.get()),
+                    search_columns: &["external_no"],
+                    integer_id: false,
+                    newest_first: true,
+                    filters,
+                };
+                let (found, more, total) = page_rows(&mut self.read_conn()?, spec, q).await?;
+                let items = found.iter().map(rows::order).collect::<AppResult<Vec<_>>>()?;
+                Ok(page(items, more, total, |o| o.id.clone()))
+            }
+
+            async fn order_lines(&mut self, t: TenantId, order: &str) -> AppResult<Vec<StoredLine>> {
+                all(
+                    &mut self.read_conn()?,
+                    &sql!(
+                        "SELECT * FROM order_lines WHERE tenant_id = $1 AND order_id = $2 ORDER BY line_no",
+                        t.get(),
+                        order
+                    ),
+                )
+                .await?
+                .iter()
+                .map(rows::line)
+                .collect()
+            }
+
+            async fn order_payments(
+                &mut self,
+                t: TenantId,
+                order: &str,
+            ) -> AppResult<Vec<StoredPayment>> {
+                all(
+                    &mut self.read_conn()?,
+                    &sql!(
+                        "SELECT * FROM order_payments WHERE tenant_id = $1 AND order_id = $2 ORDER BY seq",
+                        t.get(),
+                        order
+                    ),
+                )
+                .await?
+                .iter()
+                .map(rows::payment)
+                .collect()
+            }
+
+            async fn order_discounts(
+                &mut self,
+                t: TenantId,
+                order: &str,
+            ) -> AppResult<Vec<StoredDiscount>> {
+                all(
+                    &mut self.read_conn()?,
+                    &sql!(
+                        "SELECT * FROM order_discounts WHERE tenant_id = $1 AND order_id = $2 ORDER BY seq",
+                        t.get(),
+                        order
+                    ),
+                )
+                .await?
+                .iter()
+                .map(rows::discount)
+                .collect()
+            }
+
+            async fn order_point_records(
+                &mut self,
+                t: TenantId,
+                order: &str,
+            ) -> AppResult<Vec<PointRecord>> {
+                all(
+                    &mut self.read_conn()?,
+                    &sql!(
+                        "SELECT * FROM point_records WHERE tenant_id = $1 AND order_id = $2 ORDER BY id",
+                        t.get(),
+                        order
+                    ),
+                )
+                .await?
+                .iter()
+                .map(point_record)
+                .collect()
+            }
+
+            async fn refunds_of(&mut self, t: TenantId, order: &str) -> AppResult<Vec<StoredOrder>> {
+                all(
+                    &mut self.read_conn()?,
+                    &sql!(
+                        "SELECT * FROM orders WHERE tenant_id = $1 AND original_order_id = $2 ORDER BY id",
+                        t.get(),
+                        order
+                    ),
+                )
+                .await?
+                .iter()
+                .map(rows::order)
+                .collect()
+            }
+
+            async fn upgradeable_points(
+                &mut self,
+                t: TenantId,
+                member: MemberId,
+                point_group: &str,
+                from_ms: i64,
+                to_ms: i64,
+            ) -> AppResult<i64> {
+                let row = optional(
+                    &mut self.read_conn()?,
+                    &Sql::with(
+                        format!(
+                            "SELECT CAST(COALESCE(SUM(change), 0) AS BIGINT) AS v FROM point_records \
+                             WHERE tenant_id = $1 AND member_id = $2 AND point_group_id = $3 \
+                             AND counts_for_upgrade = 1 AND operation IN ({}) \
+                             AND effective_at_ms >= $4 AND effective_at_ms <= $5",
+                            upgrade_operations()
+                        ),
+                        vec![
+                            Arg::Int(t.get()),
+                            Arg::Text(member.to_string()),
+                            Arg::Text(point_group.to_string()),
+                            Arg::Int(from_ms),
+                            Arg::Int(to_ms),
+                        ],
+                    ),
+                )
+                .await?;
+                row.map_or(Ok(0), |r| r.i64("v"))
+            }
+
+            async fn spend_and_purchases(
+                &mut self,
+                t: TenantId,
+                member: MemberId,
+                from_ms: i64,
+                to_ms: i64,
+            ) -> AppResult<(i64, i64)> {
+                let row = optional(
+                    &mut self.read_conn()?,
+                    &sql!(
+                        "SELECT CAST(COALESCE(SUM(paid_fen), 0) AS BIGINT) AS spend, \
+                         CAST(COALESCE(SUM(CASE WHEN direction = 'normal' AND refund_status <> 'full' \
+                           THEN 1 ELSE 0 END), 0) AS BIGINT) AS purchases \
+                         FROM orders WHERE tenant_id = $1 AND member_id = $2 \
+                         AND ordered_at_ms >= $3 AND ordered_at_ms <= $4",
+                        t.get(),
+                        member.to_string(),
+                        from_ms,
+                        to_ms
+                    ),
+                )
+                .await?;
+                match row {
+                    Some(r) => Ok((r.i64("spend")?, r.i64("purchases")?)),
+                    None => Ok((0, 0)),
+                }
+            }
+        }
+    };
+}
+
+impl_orders_reads!(SqlReader);
+impl_orders_reads!(SqlTx);
+
+#[async_trait]
+impl OrdersWrites for SqlTx {
+    async fn insert_order(&mut self, o: &StoredOrder) -> AppResult<bool> {
+        let changed = self
+            .exec(&sql!(
+                "INSERT INTO orders (tenant_id, id, channel, external_no, direction, original_order_id, store_id, \
+                 member_id, customer_id, program_id, identity_kind, identity_value, order_type, ordered_at_ms, \
+                 paid_at_ms, employee, salesperson, guest_count, remark, item_quantity, total_fen, receivable_fen, \
+                 discount_fen, paid_fen, points_change, unknown_products, refund_status, status, created_by, \
+                 created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+                 $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30) \
+                 ON CONFLICT (tenant_id, channel, external_no) DO NOTHING",
+                o.tenant_id.get(),
+                &o.id,
+                o.channel.code(),
+                &o.external_no,
+                o.direction.as_str(),
+                o.original_order_id.clone(),
+                &o.store_id,
+                o.member_id.map(|m| m.to_string()),
+                o.customer_id.map(|c| c.to_string()),
+                o.program_id.clone(),
+                o.identity_kind.clone(),
+                o.identity_value.clone(),
+                o.order_type.clone(),
+                o.ordered_at_ms,
+                o.paid_at_ms,
+                o.employee.clone(),
+                o.salesperson.clone(),
+                o.guest_count,
+                o.remark.clone(),
+                o.item_quantity,
+                o.total_fen,
+                o.receivable_fen,
+                o.discount_fen,
+                o.paid_fen,
+                o.points_change,
+                o.unknown_products,
+                &o.refund_status,
+                &o.status,
+                &o.created_by,
+                o.created_at_ms
+            ))
+            .await?;
+        Ok(changed > 0)
+    }
+
+    async fn insert_order_lines(&mut self, lines: &[StoredLine]) -> AppResult<()> {
+        for chunk in lines.chunks(200) {
+            let mut sql = Sql::new(
+                "INSERT INTO order_lines (tenant_id, order_id, line_no, product_code, product_title, \
+                 product_known, quantity, unit_price_fen, original_fen, receivable_fen, coupon_fen, discount_fen, \
+                 net_fen, net_ex_tax_fen, points_amount_fen, original_line_no, refunded_quantity, refunded_fen) VALUES ",
+            );
+            sql.values(chunk.iter().map(|l| {
+                vec![
+                    Arg::Int(l.tenant_id.get()),
+                    Arg::from(&l.order_id),
+                    Arg::Int(l.line_no),
+                    Arg::from(&l.product_code),
+                    Arg::from(l.product_title.clone()),
+                    Arg::from(l.product_known),
+                    Arg::Int(l.quantity),
+                    Arg::Int(l.unit_price_fen),
+                    Arg::Int(l.original_fen),
+                    Arg::Int(l.receivable_fen),
+                    Arg::Int(l.coupon_fen),
+                    Arg::Int(l.discount_fen),
+                    Arg::Int(l.net_fen),
+                    Arg::from(l.net_ex_tax_fen),
+                    Arg::Int(l.points_amount_fen),
+                    Arg::from(l.original_line_no),
+                    Arg::Int(l.refunded_quantity),
+                    Arg::Int(l.refunded_fen),
+                ]
+            }));
+            self.exec(&sql).await?;
+        }
+        Ok(())
+    }
+
+    async fn insert_order_payments(&mut self, payments: &[StoredPayment]) -> AppResult<()> {
+        if payments.is_empty() {
+            return Ok(());
+        }
+        let mut sql = Sql::new(
+            "INSERT INTO order_payments (tenant_id, order_id, seq, method_code, method_name, paid_fen, \
+             received_fen, coupon_code) VALUES ",
+        );
+        sql.values(payments.iter().map(|p| {
+            vec![
+                Arg::Int(p.tenant_id.get()),
+                Arg::from(&p.order_id),
+                Arg::Int(p.seq),
+                Arg::from(&p.method_code),
+                Arg::from(p.method_name.clone()),
+                Arg::Int(p.paid_fen),
+                Arg::Int(p.received_fen),
+                Arg::from(p.coupon_code.clone()),
+            ]
+        }));
+        self.exec(&sql).await?;
+        Ok(())
+    }
+
+    async fn insert_order_discounts(&mut self, discounts: &[StoredDiscount]) -> AppResult<()> {
+        if discounts.is_empty() {
+            return Ok(());
+        }
+        let mut sql = Sql::new(
+            "INSERT INTO order_discounts (tenant_id, order_id, seq, kind, code, amount_fen, reference) VALUES ",
+        );
+        sql.values(discounts.iter().map(|d| {
+            vec![
+                Arg::Int(d.tenant_id.get()),
+                Arg::from(&d.order_id),
+                Arg::Int(d.seq),
+                Arg::from(&d.kind),
+                Arg::from(d.code.clone()),
+                Arg::Int(d.amount_fen),
+                Arg::from(d.reference.clone()),
+            ]
+        }));
+        self.exec(&sql).await?;
+        Ok(())
+    }
+
+    async fn lock_order(&mut self, t: TenantId, id: &str) -> AppResult<bool> {
+        // A no-op update takes the row lock on PostgreSQL until the commit.
+        let changed = self
+            .exec(&sql!(
+                "UPDATE orders SET status = status WHERE tenant_id = $1 AND id = $2",
+                t.get(),
+                id
+            ))
+            .await?;
+        Ok(changed > 0)
+    }
+
+    async fn add_refunded(
+        &mut self,
+        t: TenantId,
+        order: &str,
+        line_no: i64,
+        quantity: i64,
+        fen: i64,
+    ) -> AppResult<()> {
+        self.exec(&sql!(
+            "UPDATE order_lines SET refunded_quantity = refunded_quantity + $4, refunded_fen = refunded_fen + $5 \
+             WHERE tenant_id = $1 AND order_id = $2 AND line_no = $3",
+            t.get(),
+            order,
+            line_no,
+            quantity,
+            fen
+        ))
+        .await?;
+        Ok(())
+    }
+
+    async fn set_refund_status(&mut self, t: TenantId, order: &str, status: &str) -> AppResult<()> {
+        self.exec(&sql!(
+            "UPDATE orders SET refund_status = $3 WHERE tenant_id = $1 AND id = $2",
+            t.get(),
+            order,
+            status
+        ))
+        .await?;
+        Ok(())
+    }
+
+    async fn set_points_change(&mut self, t: TenantId, order: &str, change: i64) -> AppResult<()> {
+        self.exec(&sql!(
+            "UPDATE orders SET points_change = $3 WHERE tenant_id = $1 AND id = $2",
+            t.get(),
+            order,
+            change
+        ))
+        .await?;
+        Ok(())
+    }
+
+    async fn record_purchase(
+        &mut self,
+        t: TenantId,
+        member: MemberId,
+        at_ms: i64,
+    ) -> AppResult<()> {
+        self.exec(&sql!(
+            "UPDATE member_accounts SET \
+             first_purchase_at_ms = CASE WHEN first_purchase_at_ms IS NULL OR first_purchase_at_ms > $3 \
+               THEN $3 ELSE first_purchase_at_ms END, \
+             last_purchase_at_ms = CASE WHEN last_purchase_at_ms IS NULL OR last_purchase_at_ms < $3 \
+               THEN $3 ELSE last_purchase_at_ms END \
+             WHERE tenant_id = $1 AND id = $2",
+            t.get(),
+            member.to_string(),
+            at_ms
+        ))
+        .await?;
+        Ok(())
+    }
+
+    async fn insert_outbox(&mut self, events: &[OutboxEvent]) -> AppResult<()> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let mut sql = Sql::new(
+            "INSERT INTO outbox (tenant_id, id, topic, subject_id, payload, created_at_ms) VALUES ",
+        );
+        sql.values(events.iter().map(|e| {
+            vec![
+                Arg::Int(e.tenant_id.get()),
+                Arg::from(&e.id),
+                Arg::from(e.topic),
+                Arg::from(&e.subject_id),
+                Arg::Text(e.payload.to_string()),
+                Arg::Int(e.created_at_ms),
+            ]
+        }));
+        self.exec(&sql).await?;
+        Ok(())
+    }
+}
