@@ -6,6 +6,7 @@
 //! one operation, and writes exactly what the operation says.
 
 pub mod adjust;
+pub mod behavior;
 pub mod ledger;
 pub mod model;
 pub mod records;

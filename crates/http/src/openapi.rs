@@ -3,7 +3,8 @@
 //! as its scope; the route-walk test holds the handlers to it.
 
 use crate::api::{
-    api_keys, audit, loyalty, master_data, members, orders, points, roles, session, tenants, users,
+    api_keys, audit, behavior, loyalty, master_data, members, orders, points, roles, session,
+    tenants, users,
 };
 use crate::problem::Problem;
 use crate::views;
@@ -57,6 +58,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(master_data::Doc::openapi());
     doc.merge(members::Doc::openapi());
     doc.merge(orders::Doc::openapi());
+    doc.merge(behavior::Doc::openapi());
     doc.merge(points::Doc::openapi());
     doc
 }

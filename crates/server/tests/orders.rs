@@ -387,4 +387,49 @@ both_databases! {
         assert_eq!(active_tier(&detail), shop.gold_tier_id);
         verify_clean(&app).await;
     }
+
+    async fn a_dry_run_predicts_the_order_and_writes_nothing(app) {
+        let admin = app.tenant_admin("acme").await;
+        let shop = shop(&app, &admin).await;
+        let (m, card) = member(&admin, "13812345678").await;
+        let reader = app.key_with(&admin, &["orders:read"]).await;
+        let r = reader.post("/api/v1/orders/simulate", &offline_order("sim", &card)).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        assert_eq!((r.body["total_points"].as_i64(), r.body["earnings"].as_array().unwrap().len()), (Some(1504), 6));
+        assert_eq!(r.body["upgrade_tier_id"], shop.gold_tier_id.as_str());
+        assert_eq!(r.body["current_tier_id"], shop.club.base_tier_id.as_str());
+        assert_eq!(admin.get("/api/v1/orders").await.body["total"], 0);
+        assert_eq!(accounts(&admin, &m, &shop).await.0, (0, 0));
+        // The real order does what the dry run said.
+        let real = admin.post("/api/v1/orders", &offline_order("sim", &card)).await;
+        assert_eq!((real.body["order"]["points_change"].as_i64(), real.body["tier_change"]["tier_id"].as_str()), (Some(1504), Some(shop.gold_tier_id.as_str())));
+    }
+
+    async fn behaviour_points_award_deduct_and_can_upgrade(app) {
+        let admin = app.tenant_admin("acme").await;
+        let shop = shop(&app, &admin).await;
+        let (m, _) = member(&admin, "13812345678").await;
+        let key = app.key_with(&admin, &["points:earn"]).await;
+        let path = format!("/api/v1/members/{m}/behavior-points");
+        let g = shop.club.points_group_id.as_str();
+        let r = key.post(&path, &json!({"point_group": g, "points": 400, "behavior": "check_in", "counts_for_upgrade": true})).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        assert_eq!((r.body["record"]["operation"].as_str(), r.body["account"]["available"].as_i64()), (Some("behavior_increase"), Some(400)));
+        // §7.7 C: 400 points → silver.
+        let silver = r.body["tier_change"]["tier_id"].as_str().unwrap().to_string();
+        assert_ne!(silver, shop.club.base_tier_id);
+        let r = key.post(&path, &json!({"point_group": g, "points": -500, "behavior": "review_removed"})).await;
+        assert_eq!((r.status, r.code()), (409, "insufficient_points"));
+        let r = key.post(&path, &json!({"point_group": g, "points": -100, "behavior": "review_removed"})).await;
+        assert_eq!((r.status, r.body["account"]["available"].as_i64(), r.body["record"]["operation"].as_str()), (201, Some(300), Some("behavior_decrease")));
+        let r = key.post(&path, &json!({"point_group": g, "points": 10, "behavior": " "})).await;
+        assert_eq!((r.status, r.code()), (422, "too_short"));
+        let reader = app.key_with(&admin, &["orders:read"]).await;
+        assert_eq!(reader.post(&path, &json!({"point_group": g, "points": 1, "behavior": "x"})).await.status, 403);
+        let other = app.tenant_admin("globex").await;
+        assert_eq!(other.post(&path, &json!({"point_group": g, "points": 1, "behavior": "x"})).await.status, 404);
+        let detail = accounts(&admin, &m, &shop).await.2;
+        assert_eq!((active_tier(&detail), detail["member"]["retention_points"].as_i64()), (silver, Some(400)));
+        verify_clean(&app).await;
+    }
 }

@@ -156,6 +156,17 @@ pub(crate) fn execute(conn: &mut Connection, sql: &Sql) -> AppResult<u64> {
     Ok(changed as u64)
 }
 
+impl rusqlite::ToSql for Arg {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(match self {
+            Arg::Int(v) => ValueRef::Integer(*v),
+            Arg::Text(v) => ValueRef::Text(v.as_bytes()),
+            Arg::Blob(v) => ValueRef::Blob(v),
+            Arg::Null(_) => ValueRef::Null,
+        }))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::numbered;
@@ -166,16 +177,5 @@ mod tests {
             numbered("UPDATE t SET a = $3 WHERE x = $1 AND y = $2 AND z = '$'"),
             "UPDATE t SET a = ?3 WHERE x = ?1 AND y = ?2 AND z = '$'"
         );
-    }
-}
-
-impl rusqlite::ToSql for Arg {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::Borrowed(match self {
-            Arg::Int(v) => ValueRef::Integer(*v),
-            Arg::Text(v) => ValueRef::Text(v.as_bytes()),
-            Arg::Blob(v) => ValueRef::Blob(v),
-            Arg::Null(_) => ValueRef::Null,
-        }))
     }
 }

@@ -40,6 +40,16 @@ impl_tiers_reads!(SqlTx);
 
 #[async_trait]
 impl TiersWrites for SqlTx {
+    async fn lock_member(&mut self, t: TenantId, member: MemberId) -> AppResult<()> {
+        self.exec(&sql!(
+            "UPDATE member_accounts SET updated_at_ms = updated_at_ms WHERE tenant_id = $1 AND id = $2",
+            t.get(),
+            member.to_string()
+        ))
+        .await?;
+        Ok(())
+    }
+
     async fn deactivate_tier_records(&mut self, t: TenantId, member: MemberId) -> AppResult<()> {
         self.exec(&sql!(
             "UPDATE tier_records SET status = 'inactive' \

@@ -7,3 +7,4 @@ pub mod model;
 pub mod read;
 pub mod refund;
 pub mod resolve;
+pub mod simulate;

@@ -87,7 +87,11 @@ pub async fn refund(tx: &mut dyn Tx, ctx: &Ctx, mut p: Prepared) -> AppResult<Ac
     }
     // The refund belongs to the original's member, whatever identity it carried.
     p.member = match original.member_id {
-        Some(m) => tx.member(t, m).await?,
+        Some(m) => {
+            // Its counters are read here and written back below.
+            tx.lock_member(t, m).await?;
+            tx.member(t, m).await?
+        }
         None => None,
     };
     p.identity = match p.member {

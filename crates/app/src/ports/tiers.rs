@@ -20,6 +20,9 @@ pub trait TiersReads: Send {
 
 #[async_trait]
 pub trait TiersWrites: Send {
+    /// Takes the member's row for this transaction (PostgreSQL: its row lock), before reading
+    /// the retention counters that will be written back, so concurrent events queue.
+    async fn lock_member(&mut self, t: TenantId, member: MemberId) -> AppResult<()>;
     /// Sets the member's active tier record inactive; the caller inserts the new one next, in
     /// the same transaction, so one record stays active (TR-1).
     async fn deactivate_tier_records(&mut self, t: TenantId, member: MemberId) -> AppResult<()>;

@@ -5,14 +5,16 @@
 //! retention counters restart from or accumulate the event's contribution.
 
 use crate::error::AppResult;
+use crate::loyalty::model::TierRule;
 use crate::members::model::{MemberAccount, TierRecord};
 use crate::orders::resolve::ProgramRules;
-use crate::ports::{RetentionCounters, Tx};
+use crate::ports::{Reads, RetentionCounters, Tx};
 use crate::secrets::new_uuid;
 use patron_domain::loyalty::rule::{Condition, RankedRule};
 use patron_domain::loyalty::tier::expiry_ms;
 use patron_domain::loyalty::upgrade::upgrade_rule;
 use patron_domain::member::TierRecordType;
+use std::collections::HashMap;
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -24,6 +26,75 @@ pub fn counted_group(rules: &ProgramRules) -> Option<String> {
         .iter()
         .find(|r| r.enabled && r.condition == Condition::AccumulatedPoints)
         .and_then(|r| r.point_group_id.map(|g| g.to_string()))
+}
+
+/// What an event not yet written would add to the window values (a simulation).
+#[derive(Debug, Clone, Default)]
+pub struct Pending {
+    /// Upgradeable points by point group id.
+    pub points: HashMap<String, i64>,
+    pub spend_fen: i64,
+    pub purchases: i64,
+}
+
+/// The rank of a tier of the program (0 when unknown or none).
+pub fn rank_of(rules: &ProgramRules, tier: Option<&str>) -> i64 {
+    tier.and_then(|tier| rules.tiers.iter().find(|x| x.id.to_string() == tier))
+        .map_or(0, |x| x.rank)
+}
+
+/// Each enabled tier rule with the member's value for it over its window ending at `at_ms`,
+/// plus what `pending` would add.
+pub async fn values<'a>(
+    r: &mut dyn Reads,
+    member: &MemberAccount,
+    rules: &'a ProgramRules,
+    at_ms: i64,
+    pending: &Pending,
+) -> AppResult<Vec<(RankedRule<&'a TierRule>, i64)>> {
+    let t = member.tenant_id;
+    let mut out = Vec::new();
+    // Spend and purchases are one query per window, however many rules read them.
+    let mut orders: HashMap<i64, (i64, i64)> = HashMap::new();
+    for rule in rules.tier_rules.iter().filter(|r| r.enabled) {
+        let from = at_ms - rule.window_days * DAY_MS;
+        let value = match rule.condition {
+            Condition::AccumulatedPoints => match rule.point_group_id {
+                Some(g) => {
+                    let g = g.to_string();
+                    r.upgradeable_points(t, member.id, &g, from, at_ms).await?
+                        + pending.points.get(&g).copied().unwrap_or(0)
+                }
+                None => 0,
+            },
+            Condition::SpendAmount | Condition::PurchaseCount => {
+                let (spend, count) = match orders.get(&rule.window_days) {
+                    Some(v) => *v,
+                    None => {
+                        let v = r.spend_and_purchases(t, member.id, from, at_ms).await?;
+                        orders.insert(rule.window_days, v);
+                        v
+                    }
+                };
+                if rule.condition == Condition::SpendAmount {
+                    spend + pending.spend_fen
+                } else {
+                    count + pending.purchases
+                }
+            }
+        };
+        out.push((
+            RankedRule {
+                key: rule,
+                tier_rank: rank_of(rules, Some(&rule.tier_id.to_string())),
+                condition: rule.condition,
+                range: rule.range,
+                enabled: rule.enabled,
+            },
+            value,
+        ));
+    }
+    Ok(out)
 }
 
 /// Runs the upgrade check for `member` after an event at `at_ms` that contributed `add` to the
@@ -39,39 +110,8 @@ pub async fn after_event(
 ) -> AppResult<Option<TierRecord>> {
     let t = member.tenant_id;
     let current = tx.active_tier_record(t, member.id).await?;
-    let rank_of = |tier: &str| {
-        rules
-            .tiers
-            .iter()
-            .find(|x| x.id.to_string() == tier)
-            .map_or(0, |x| x.rank)
-    };
-    let current_rank = current.as_ref().map_or(0, |r| rank_of(&r.tier_id));
-    let mut candidates = Vec::new();
-    for rule in rules.tier_rules.iter().filter(|r| r.enabled) {
-        let from = at_ms - rule.window_days * DAY_MS;
-        let value = match rule.condition {
-            Condition::AccumulatedPoints => match rule.point_group_id {
-                Some(g) => {
-                    tx.upgradeable_points(t, member.id, &g.to_string(), from, at_ms)
-                        .await?
-                }
-                None => 0,
-            },
-            Condition::SpendAmount => tx.spend_and_purchases(t, member.id, from, at_ms).await?.0,
-            Condition::PurchaseCount => tx.spend_and_purchases(t, member.id, from, at_ms).await?.1,
-        };
-        candidates.push((
-            RankedRule {
-                key: rule,
-                tier_rank: rank_of(&rule.tier_id.to_string()),
-                condition: rule.condition,
-                range: rule.range,
-                enabled: rule.enabled,
-            },
-            value,
-        ));
-    }
+    let current_rank = rank_of(rules, current.as_ref().map(|r| r.tier_id.as_str()));
+    let candidates = values(&mut *tx, member, rules, at_ms, &Pending::default()).await?;
     let chosen = upgrade_rule(current_rank, &candidates).map(|r| r.key);
     let counters = RetentionCounters {
         points: member.retention_points,

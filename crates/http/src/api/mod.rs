@@ -2,6 +2,7 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod behavior;
 pub mod loyalty;
 pub mod master_data;
 pub mod members;
@@ -27,5 +28,6 @@ pub fn router() -> Router<AppState> {
         .merge(master_data::router())
         .merge(members::router())
         .merge(orders::router())
+        .merge(behavior::router())
         .merge(points::router())
 }

@@ -14,10 +14,10 @@ use crate::views::ListParams;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use patron_app::orders::model::OrderFilter;
-use patron_app::orders::{accept, read, refund, resolve};
+use patron_app::orders::{accept, read, refund, resolve, simulate as dry_run};
 use patron_app::AppError;
 use patron_domain::channel::Channel;
 use patron_domain::ids::MemberId;
@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/orders", get(list).post(create))
         .route("/api/v1/orders/{id}", get(show))
+        .route("/api/v1/orders/simulate", post(simulate))
 }
 
 /// Send an order or a refund. Idempotent by (channel, external number): sending it again
@@ -173,9 +174,49 @@ pub async fn show(
     Ok(Json(OrderDetailView::from(&d)))
 }
 
+/// A dry run: what a normal order would earn, from which rules, and its tier effect. Nothing is
+/// written.
+#[utoipa::path(post, path = "/api/v1/orders/simulate", tag = "orders",
+    request_body = OrderRequest,
+    security(("api_key" = ["orders:read"]), ("session" = ["orders:read"])),
+    responses((status = 200, body = SimulationView), (status = 422, body = Problem)))]
+pub async fn simulate(
+    State(state): State<AppState>,
+    auth: Auth<perm::OrdersRead>,
+    body: ApiJson<OrderRequest>,
+) -> ApiResult<Json<SimulationView>> {
+    let r = body.value;
+    let ordered_at_ms = instant("ordered_at", Some(&r.ordered_at))?.unwrap_or_default();
+    let order = r
+        .into_input(ordered_at_ms, None)
+        .parse()
+        .map_err(AppError::from)?;
+    let lines: Vec<i64> = order.lines.iter().map(|l| l.line_no).collect();
+    let s = dry_run::simulate(&*state.store, &auth.ctx, &state.pii, order).await?;
+    Ok(Json(SimulationView {
+        member_id: s.member.as_ref().map(|m| m.id.to_string()),
+        current_tier_id: s.current_tier,
+        earnings: s
+            .firings
+            .iter()
+            .map(|e| SimulatedEarning {
+                line_no: lines.get(e.line).copied().unwrap_or_default(),
+                point_rule_id: e.rule.clone(),
+                point_group_id: e.point_group.clone(),
+                cost_center_id: e.cost_center.clone(),
+                counts_for_upgrade: e.counts_for_upgrade,
+                points: e.points,
+            })
+            .collect(),
+        total_points: s.firings.iter().map(|e| e.points).sum(),
+        upgrade_tier_id: s.upgrade.as_ref().map(|u| u.0.clone()),
+        upgrade_rule_id: s.upgrade.map(|u| u.1),
+    }))
+}
+
 #[derive(OpenApi)]
 #[openapi(
-    paths(create, list, show),
+    paths(create, list, show, simulate),
     components(schemas(
         OrderRequest,
         LineRequest,

@@ -34,7 +34,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/members/{id}/cancel", post(cancel))
 }
 
-pub(super) fn parse_member_id(raw: &str) -> ApiResult<MemberId> {
+pub(crate) fn parse_member_id(raw: &str) -> ApiResult<MemberId> {
     MemberId::parse(raw)
         .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "member not found"))
 }

@@ -392,3 +392,27 @@ impl From<&OrderDetails> for OrderDetailView {
         }
     }
 }
+
+/// Points one rule would give one line.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SimulatedEarning {
+    pub line_no: i64,
+    pub point_rule_id: String,
+    pub point_group_id: String,
+    pub cost_center_id: Option<String>,
+    pub counts_for_upgrade: bool,
+    pub points: i64,
+}
+
+/// What an order would do, with nothing written.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SimulationView {
+    /// None: a non-member sale, which earns nothing.
+    pub member_id: Option<String>,
+    pub current_tier_id: Option<String>,
+    pub earnings: Vec<SimulatedEarning>,
+    pub total_points: i64,
+    /// The tier the order would lift the member to, and the rule.
+    pub upgrade_tier_id: Option<String>,
+    pub upgrade_rule_id: Option<String>,
+}
