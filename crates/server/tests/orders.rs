@@ -432,4 +432,29 @@ both_databases! {
         assert_eq!((active_tier(&detail), detail["member"]["retention_points"].as_i64()), (silver, Some(400)));
         verify_clean(&app).await;
     }
+
+    async fn the_console_lists_orders_and_shows_what_each_line_earned(app) {
+        let admin = app.tenant_admin("acme").await;
+        let _shop = shop(&app, &admin).await;
+        let (_, card) = member(&admin, "13812345678").await;
+        let r = admin.post("/api/v1/orders", &offline_order("o-41", &card)).await;
+        let id = r.body["order"]["id"].as_str().unwrap().to_string();
+        let refund = json!({"direction": "refund", "channel": "pos", "external_no": "o-42", "original_order_no": "o-41",
+            "store": "POS001", "ordered_at": "2026-11-24T10:00:00+08:00", "lines": [{"product_code": "CN01836", "quantity": 1}]});
+        assert_eq!(admin.post("/api/v1/orders", &refund).await.status, 201);
+        let page = admin.get("/console/orders").await;
+        assert_eq!(page.status, 200, "{}", page.text);
+        assert!(page.text.contains(r#"data-test="order-row-o-41""#) && page.text.contains(r#"data-test="order-row-o-42""#), "{}", page.text);
+        let page = admin.get("/console/orders?direction=refund").await;
+        assert!(!page.text.contains(r#"data-test="order-row-o-41""#) && page.text.contains(r#"data-test="order-row-o-42""#));
+        let page = admin.get("/console/orders?from=2026-11-24").await;
+        assert!(!page.text.contains(r#"data-test="order-row-o-41""#));
+        let page = admin.get("/console/orders?from=yesterday").await;
+        assert!(page.text.contains(r#"data-test="error-from""#));
+        let detail = admin.get(&format!("/console/orders/{id}")).await;
+        assert_eq!(detail.status, 200, "{}", detail.text);
+        assert!(detail.text.contains(r#"data-test="line-1""#) && detail.text.contains("+500 +2"), "{}", detail.text);
+        assert!(detail.text.contains(r#"data-test="refunds-table""#));
+        assert_eq!(admin.get("/console/orders/nope").await.status, 404);
+    }
 }

@@ -126,6 +126,13 @@ const PAYMENT_METHODS: Link = Link {
     needs: Permission::MasterDataRead,
 };
 
+const ORDERS: Link = Link {
+    id: "orders",
+    href: "/console/orders",
+    label: "nav.orders",
+    needs: Permission::OrdersRead,
+};
+
 /// The modules of a tenant's console (spec: CRM and analytics suites), in menu order.
 const TENANT_MODULES: &[Module] = &[
     Module {
@@ -134,7 +141,7 @@ const TENANT_MODULES: &[Module] = &[
     },
     Module {
         label: "module.transactions",
-        pages: &[],
+        pages: &[ORDERS],
     },
     Module {
         label: "module.points",

@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .merge(pages::roles::router())
         .merge(pages::api_keys::router())
         .merge(pages::audit::router())
+        .merge(pages::orders::router())
         .merge(pages::settings::router())
         .merge(pages::account::router())
         .merge(pages::loyalty::router())
