@@ -67,6 +67,9 @@ pub const DEMO: Demo = Demo {
 /// The number of customers the demo tenant gets.
 pub const DEMO_CUSTOMERS: u64 = 10_000;
 
+/// How many of the demo members have orders (two years of them, some refunded).
+pub const DEMO_BUYERS: u64 = 1_000;
+
 /// Creates the demo tenant unless it exists, with `customers` demo members.
 pub async fn seed_demo(
     store: &dyn Store,
@@ -121,6 +124,8 @@ pub async fn seed_demo(
     crate::loyalty::seed_demo(store, &ctx).await?;
     crate::master_data::seed_demo(store, &ctx).await?;
     crate::members::seed_demo(store, pii, &ctx, customers).await?;
+    let buyers = customers.min(DEMO_BUYERS);
+    crate::orders::demo::seed(store, pii, &ctx, "member-club", buyers).await?;
     store.refresh_statistics().await?;
     Ok(Demo {
         created: true,

@@ -2,7 +2,7 @@
 //! products, stores and payment methods, synced from the brand's systems by external code.
 
 mod batch;
-mod demo;
+pub(crate) mod demo;
 mod edit;
 mod model;
 mod reads;

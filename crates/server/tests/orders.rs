@@ -457,4 +457,31 @@ both_databases! {
         assert!(detail.text.contains(r#"data-test="refunds-table""#));
         assert_eq!(admin.get("/console/orders/nope").await.status, 404);
     }
+
+    async fn the_demo_has_a_year_of_orders_with_refunds_and_every_tier(app) {
+        let pii = patron_app::pii::Pii::new(patron_testkit::TEST_PII_KEY);
+        let demo = patron_app::bootstrap::seed_demo(&app.store, &pii, app.clock_now(), 60).await.unwrap();
+        let mut admin = Client::new(&app.base);
+        admin.login(demo.tenant_code, demo.admin_login, &format!("{}-admin", demo.password)).await;
+        let all = admin.get("/api/v1/orders?limit=1").await.body;
+        let refunds = admin.get("/api/v1/orders?direction=refund&limit=1").await.body;
+        assert!(all["total"].as_u64().unwrap() > 200, "{}", all);
+        assert!(refunds["total"].as_u64().unwrap() > 5, "{}", refunds);
+        verify_clean(&app).await;
+        // Members reached silver, gold and platinum (ranks 2, 3, 4) through their orders.
+        let t = app.store.reader().await.unwrap().tenant_by_code("demo").await.unwrap().unwrap().id;
+        let mut r = app.store.reader().await.unwrap();
+        let program = r.program_refs(t, "member-club").await.unwrap().unwrap();
+        let pid = patron_domain::ids::ProgramId::parse(&program.program_id).unwrap();
+        let tiers = r.tiers_of(t, pid).await.unwrap();
+        let mut reached = std::collections::BTreeSet::new();
+        for card in 1..=60 {
+            let m = r.member_by_card(t, &format!("{}", 1_000_000_000 + card)).await.unwrap();
+            if let Some(m) = m {
+                let active = r.active_tier_record(t, m.id).await.unwrap().unwrap();
+                reached.insert(tiers.iter().find(|x| x.id.to_string() == active.tier_id).unwrap().rank);
+            }
+        }
+        assert_eq!(reached.into_iter().collect::<Vec<_>>(), vec![1, 2, 3, 4]);
+    }
 }

@@ -71,7 +71,7 @@ const FLAVOURS: &[&str] = &[
 ];
 const SPECS: &[&str] = &["", "(大份)", "(限定)"];
 const BRANDS: &[&str] = &["悦冰", "雪域", "甜心工坊"];
-const PRODUCTS: usize = 300;
+pub(crate) const PRODUCTS: usize = 300;
 
 /// (code, name, province, city, region, closed).
 const SHOPS: &[(&str, &str, &str, &str, &str, bool)] = &[
@@ -148,6 +148,12 @@ fn category(code: &str, name: &str, level: i64, parent: Option<&str>) -> Categor
     }
 }
 
+/// The demo price of product `i` (code `SKU{i+1:06}`): 9.90 to 299.00 yuan in steps of 0.10,
+/// spread by a prime stride.
+pub(crate) fn price_fen(i: usize) -> usize {
+    990 + (i * 7919 % 2892) * 10
+}
+
 fn products(leaves: &[(String, &'static str)]) -> Vec<ProductInput> {
     (0..PRODUCTS)
         .map(|i| {
@@ -155,8 +161,7 @@ fn products(leaves: &[(String, &'static str)]) -> Vec<ProductInput> {
             let round = i / leaves.len();
             let flavour = FLAVOURS[round % FLAVOURS.len()];
             let spec = SPECS[(round / FLAVOURS.len()) % SPECS.len()];
-            // 9.90 to 299.00 yuan in steps of 0.10, spread by a prime stride.
-            let price_fen = 990 + (i * 7919 % 2892) * 10;
+            let price_fen = price_fen(i);
             ProductInput {
                 code: format!("SKU{:06}", i + 1),
                 name: format!("{flavour}{leaf_name}{spec}"),

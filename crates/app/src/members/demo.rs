@@ -48,7 +48,7 @@ const MOBILE_PREFIXES: &[&str] = &[
 ];
 
 /// A small deterministic mixer, so neighbouring indexes do not look alike.
-fn mix(i: u64, salt: u64) -> u64 {
+pub(crate) fn mix(i: u64, salt: u64) -> u64 {
     let mut x = i.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ salt.wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
     x ^= x >> 31;
     x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
