@@ -50,6 +50,9 @@ CREATE INDEX orders_original ON orders (tenant_id, original_order_id)
 CREATE INDEX orders_identity ON orders (tenant_id, identity_kind, identity_value)
     WHERE identity_value IS NOT NULL;
 
+-- The point records an order produced (its detail page, and a refund's backtracking).
+CREATE INDEX point_records_order ON point_records (tenant_id, order_id, id) WHERE order_id IS NOT NULL;
+
 -- A refund line names the original line it returns (original_line_no). refunded_quantity and
 -- refunded_fen on a normal line are how much of it refunds have returned so far.
 CREATE TABLE order_lines (
