@@ -5,6 +5,7 @@ pub mod audit;
 pub mod loyalty;
 pub mod master_data;
 pub mod members;
+pub mod point_rules;
 pub mod points;
 pub mod roles;
 pub mod session;
@@ -26,4 +27,5 @@ pub fn router() -> Router<AppState> {
         .merge(master_data::router())
         .merge(members::router())
         .merge(points::router())
+        .merge(point_rules::router())
 }
