@@ -8,6 +8,7 @@
 pub mod adjust;
 pub mod ledger;
 pub mod model;
+pub mod overview;
 pub mod records;
 pub mod redeem;
 pub mod verify;

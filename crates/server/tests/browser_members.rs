@@ -359,9 +359,9 @@ async fn the_360_view_shows_every_tab_and_freezes_and_edits_in_english() {
         assert_eq!(b.count("[data-test=tier-row]").await, 1);
         let cells = texts(&b, "[data-test=tier-row] td").await;
         assert_eq!(
-            (&cells[..4], &cells[5..]),
+            (&cells[..5], &cells[6..]),
             (
-                &["1000000001", "普通会员", "Base", "Automatic"].map(String::from)[..],
+                &["1000000001", "普通会员", "—", "Base", "Automatic"].map(String::from)[..],
                 &["Never", "Active"].map(String::from)[..]
             )
         );
@@ -459,9 +459,9 @@ async fn the_360_view_shows_every_tab_and_freezes_and_edits_in_chinese() {
             .await;
         let cells = texts(&b, "[data-test=tier-row] td").await;
         assert_eq!(
-            (&cells[..4], &cells[5..]),
+            (&cells[..5], &cells[6..]),
             (
-                &["1000000001", "普通会员", "基础", "自动"].map(String::from)[..],
+                &["1000000001", "普通会员", "—", "基础", "自动"].map(String::from)[..],
                 &["永久", "有效"].map(String::from)[..]
             )
         );

@@ -10,6 +10,7 @@ pub mod loyalty;
 pub mod master_data;
 pub mod matrix;
 pub mod members;
+pub mod points;
 pub mod roles;
 pub mod settings;
 pub mod tenants;
