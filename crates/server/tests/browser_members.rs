@@ -316,6 +316,7 @@ async fn the_360_view_shows_every_tab_and_freezes_and_edits_in_english() {
                 "Member accounts",
                 "Tier history",
                 "Point accounts",
+                "Point records",
                 "Channel accounts"
             ]
         );
@@ -447,7 +448,14 @@ async fn the_360_view_shows_every_tab_and_freezes_and_edits_in_chinese() {
         assert_eq!(b.title().await, "客户360°视图 · Patron");
         assert_eq!(
             texts(&b, "[data-test=tabs] a").await,
-            ["基本信息", "会员账号", "会员等级", "积分账户", "第三方账号"]
+            [
+                "基本信息",
+                "会员账号",
+                "会员等级",
+                "积分账户",
+                "积分记录",
+                "第三方账号"
+            ]
         );
         assert_eq!(fact(&b, "姓名").await, "张三");
         assert_eq!(fact(&b, "性别").await, "男");
