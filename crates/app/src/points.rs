@@ -9,6 +9,7 @@ pub mod adjust;
 pub mod behavior;
 pub mod ledger;
 pub mod model;
+pub mod overview;
 pub mod records;
 pub mod redeem;
 pub mod verify;

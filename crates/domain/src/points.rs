@@ -5,11 +5,13 @@
 //! Points are whole numbers (`i64`); money is in fen. Nothing here is floating point.
 
 pub mod account;
+pub mod describe;
 pub mod fifo;
 pub mod ledger;
 pub mod operation;
 pub mod rate;
 pub mod rule;
+pub mod rule_input;
 
 pub use account::Balances;
 pub use fifo::{allocate, allocate_all, returned_expiry, Allocation, Earning, Shortfall};

@@ -316,6 +316,7 @@ async fn the_360_view_shows_every_tab_and_freezes_and_edits_in_english() {
                 "Member accounts",
                 "Tier history",
                 "Point accounts",
+                "Point records",
                 "Channel accounts"
             ]
         );
@@ -359,9 +360,9 @@ async fn the_360_view_shows_every_tab_and_freezes_and_edits_in_english() {
         assert_eq!(b.count("[data-test=tier-row]").await, 1);
         let cells = texts(&b, "[data-test=tier-row] td").await;
         assert_eq!(
-            (&cells[..4], &cells[5..]),
+            (&cells[..5], &cells[6..]),
             (
-                &["1000000001", "普通会员", "Base", "Automatic"].map(String::from)[..],
+                &["1000000001", "普通会员", "—", "Base", "Automatic"].map(String::from)[..],
                 &["Never", "Active"].map(String::from)[..]
             )
         );
@@ -447,7 +448,14 @@ async fn the_360_view_shows_every_tab_and_freezes_and_edits_in_chinese() {
         assert_eq!(b.title().await, "客户360°视图 · Patron");
         assert_eq!(
             texts(&b, "[data-test=tabs] a").await,
-            ["基本信息", "会员账号", "会员等级", "积分账户", "第三方账号"]
+            [
+                "基本信息",
+                "会员账号",
+                "会员等级",
+                "积分账户",
+                "积分记录",
+                "第三方账号"
+            ]
         );
         assert_eq!(fact(&b, "姓名").await, "张三");
         assert_eq!(fact(&b, "性别").await, "男");
@@ -459,9 +467,9 @@ async fn the_360_view_shows_every_tab_and_freezes_and_edits_in_chinese() {
             .await;
         let cells = texts(&b, "[data-test=tier-row] td").await;
         assert_eq!(
-            (&cells[..4], &cells[5..]),
+            (&cells[..5], &cells[6..]),
             (
-                &["1000000001", "普通会员", "基础", "自动"].map(String::from)[..],
+                &["1000000001", "普通会员", "—", "基础", "自动"].map(String::from)[..],
                 &["永久", "有效"].map(String::from)[..]
             )
         );

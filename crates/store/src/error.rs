@@ -44,6 +44,12 @@ fn unique_violation(name: &str) -> AppError {
         )
     } else if name.contains("role_key") {
         ("role_key_taken", Some("key"), "that role key is taken")
+    } else if name.contains("point_rules_name_key") || name.contains("point_rules.name") {
+        (
+            "point_rule_name_taken",
+            Some("name"),
+            "the program has a point rule with this name",
+        )
     } else if let Some(found) = loyalty_conflict(name) {
         found
     } else {

@@ -88,6 +88,26 @@ macro_rules! impl_point_rules_reads {
                 row.as_ref().map(point_rule).transpose()
             }
 
+            async fn point_rule_named(
+                &mut self,
+                t: TenantId,
+                program_id: &str,
+                name: &str,
+            ) -> AppResult<Option<StoredPointRule>> {
+                let row = optional(
+                    &mut self.read_conn()?,
+                    &sql!(
+                        "SELECT * FROM point_rules WHERE tenant_id = $1 AND program_id = $2 \
+                         AND name = $3",
+                        t.get(),
+                        program_id,
+                        name
+                    ),
+                )
+                .await?;
+                row.as_ref().map(point_rule).transpose()
+            }
+
             async fn point_rules(
                 &mut self,
                 t: TenantId,
@@ -180,18 +200,18 @@ impl PointRulesWrites for SqlTx {
         Ok(())
     }
 
+    /// Placeholders are numbered in the order they appear: SQLite binds `$n` parameters by
+    /// their first appearance, not by their number.
     async fn update_point_rule(&mut self, r: &StoredPointRule) -> AppResult<()> {
         let (award, rate) = award_columns(r.award);
         let (kind, days, years, month, day) = validity_columns(&r.validity);
         self.exec(&sql!(
-            "UPDATE point_rules SET name = $3, point_group_id = $4, cost_center_id = $5, award = $6, \
-             rate_scaled = $7, counts_for_upgrade = $8, validity_type = $9, validity_days = $10, \
-             validity_years = $11, validity_month = $12, validity_day = $13, scope_tiers = $14, \
-             scope_stores = $15, scope_products = $16, scope_categories = $17, \
-             scope_payment_methods = $18, status = $19, updated_at_ms = $20 \
-             WHERE tenant_id = $1 AND id = $2",
-            r.tenant_id.get(),
-            &r.id,
+            "UPDATE point_rules SET name = $1, point_group_id = $2, cost_center_id = $3, award = $4, \
+             rate_scaled = $5, counts_for_upgrade = $6, validity_type = $7, validity_days = $8, \
+             validity_years = $9, validity_month = $10, validity_day = $11, scope_tiers = $12, \
+             scope_stores = $13, scope_products = $14, scope_categories = $15, \
+             scope_payment_methods = $16, status = $17, updated_at_ms = $18 \
+             WHERE tenant_id = $19 AND id = $20",
             &r.name,
             &r.point_group_id,
             r.cost_center_id.clone(),
@@ -209,7 +229,9 @@ impl PointRulesWrites for SqlTx {
             json(&r.scope.categories),
             json(&r.scope.payment_methods),
             r.status.as_str(),
-            r.updated_at_ms
+            r.updated_at_ms,
+            r.tenant_id.get(),
+            &r.id
         ))
         .await?;
         Ok(())

@@ -1,6 +1,6 @@
 //! The customer 360° view (loyalty-core §8.3): the customer, each member account with its tier
 //! records and point accounts, the channel bindings, and the names of the programs, tiers,
-//! point groups and stores they refer to.
+//! tier rules, point groups and stores they refer to.
 
 use super::accounts::{self, MemberDetails};
 use super::customers::{self, CustomerDetails};
@@ -9,7 +9,7 @@ use crate::context::Ctx;
 use crate::error::AppResult;
 use crate::pii::Pii;
 use crate::ports::Store;
-use patron_domain::ids::CustomerId;
+use patron_domain::ids::{CustomerId, TierRuleId};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone)]
@@ -61,6 +61,28 @@ pub async fn get(store: &dyn Store, ctx: &Ctx, pii: &Pii, id: CustomerId) -> App
         .chain(details.bindings.iter().map(|b| b.store_id.clone()))
         .flatten()
         .collect();
+    // Tier records name the rule that produced them; rules have names but no codes.
+    let mut rules: Vec<String> = members
+        .iter()
+        .flat_map(|m| m.tier_records.iter().filter_map(|r| r.tier_rule_id.clone()))
+        .collect();
+    rules.sort();
+    rules.dedup();
+    for id in rules {
+        let Some(rule_id) = TierRuleId::parse(&id) else {
+            continue;
+        };
+        if let Some(rule) = r.tier_rule(t, rule_id).await? {
+            names.insert(
+                id.clone(),
+                NamedRef {
+                    id,
+                    code: String::new(),
+                    name: rule.name,
+                },
+            );
+        }
+    }
     for (kind, ids) in [
         (Named::Program, programs),
         (Named::Tier, tiers),

@@ -10,6 +10,13 @@ use patron_domain::points::rule::RuleStatus;
 #[async_trait]
 pub trait PointRulesReads: Send {
     async fn point_rule(&mut self, t: TenantId, id: &str) -> AppResult<Option<StoredPointRule>>;
+    /// The programme's rule of this name (names are unique in a programme).
+    async fn point_rule_named(
+        &mut self,
+        t: TenantId,
+        program_id: &str,
+        name: &str,
+    ) -> AppResult<Option<StoredPointRule>>;
     /// The tenant's rules (all programs), newest first, optionally of one status.
     async fn point_rules(
         &mut self,

@@ -7,6 +7,7 @@ pub mod loyalty;
 pub mod master_data;
 pub mod members;
 pub mod orders;
+pub mod point_rules;
 pub mod points;
 pub mod roles;
 pub mod session;
@@ -30,4 +31,5 @@ pub fn router() -> Router<AppState> {
         .merge(orders::router())
         .merge(behavior::router())
         .merge(points::router())
+        .merge(point_rules::router())
 }

@@ -24,6 +24,7 @@ macro_rules! catalogue_files {
             include_str!(concat!("../../i18n/", $lang, "/master_data.toml")),
             include_str!(concat!("../../i18n/", $lang, "/members.toml")),
             include_str!(concat!("../../i18n/", $lang, "/orders.toml")),
+            include_str!(concat!("../../i18n/", $lang, "/points.toml")),
         ]
     };
 }

@@ -101,6 +101,12 @@ const TIER_RULES: Link = Link {
     label: "nav.tier_rules",
     needs: Permission::LoyaltyRead,
 };
+const POINT_RULES: Link = Link {
+    id: "point_rules",
+    href: "/console/points/rules",
+    label: "nav.point_rules",
+    needs: Permission::LoyaltyRead,
+};
 const CATEGORIES: Link = Link {
     id: "categories",
     href: "/console/master-data/categories",
@@ -145,7 +151,7 @@ const TENANT_MODULES: &[Module] = &[
     },
     Module {
         label: "module.points",
-        pages: &[],
+        pages: &[POINT_RULES],
     },
     Module {
         label: "module.coupons",

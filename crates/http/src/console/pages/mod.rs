@@ -11,6 +11,7 @@ pub mod master_data;
 pub mod matrix;
 pub mod members;
 pub mod orders;
+pub mod points;
 pub mod roles;
 pub mod settings;
 pub mod tenants;

@@ -6,6 +6,7 @@ use crate::auth::perm;
 use crate::console::form::{is_form_error, CsrfForm, Errors, FormData};
 use crate::console::guard::Console;
 use crate::console::layout::Layout;
+use crate::console::pages::points::member::{records_tab, RecordsTab};
 use crate::console::render::redirect_with_flash;
 use crate::console::Confirm;
 use crate::state::AppState;
@@ -42,11 +43,14 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-const TABS: &[&str] = &["basic", "members", "tiers", "points", "bindings"];
+const TABS: &[&str] = &["basic", "members", "tiers", "points", "records", "bindings"];
 
 #[derive(Debug, Default, Deserialize)]
 struct TabParams {
     tab: Option<String>,
+    /// The records tab: whose records (the first member by default), and which page.
+    member: Option<String>,
+    page: Option<String>,
 }
 
 struct Fact {
@@ -73,6 +77,7 @@ struct MemberRow {
 struct TierRow {
     card_no: String,
     tier: String,
+    rule: String,
     record_type: String,
     change_mode: String,
     effective: String,
@@ -81,6 +86,7 @@ struct TierRow {
 }
 
 struct PointRow {
+    member_id: String,
     card_no: String,
     group: String,
     accumulated: i64,
@@ -118,8 +124,13 @@ struct ViewPage {
     tiers: Vec<TierRow>,
     points: Vec<PointRow>,
     bindings: Vec<BindingRow>,
+    /// The records tab: the member shown, the others to switch to, and its records.
+    record_members: Vec<super::super::Choice>,
+    records: Option<RecordsTab>,
     can_update: bool,
     can_erase: bool,
+    can_read_points: bool,
+    can_adjust: bool,
 }
 
 fn parse_customer(raw: &str) -> Option<CustomerId> {
@@ -232,6 +243,11 @@ fn view_page(c: &Console<perm::CustomersRead>, p: &Portrait, tab: &str) -> ViewP
             tiers.push(TierRow {
                 card_no: m.card_no.clone(),
                 tier: p.name_of(&r.tier_id),
+                rule: r
+                    .tier_rule_id
+                    .as_deref()
+                    .map(|id| p.name_of(id))
+                    .unwrap_or_else(|| "—".into()),
                 record_type: c
                     .t(&format!("tier_record.{}", r.record_type.as_str()))
                     .to_string(),
@@ -246,6 +262,7 @@ fn view_page(c: &Console<perm::CustomersRead>, p: &Portrait, tab: &str) -> ViewP
         }
         for a in &d.point_accounts {
             points.push(PointRow {
+                member_id: m.id.to_string(),
                 card_no: m.card_no.clone(),
                 group: p.name_of(&a.point_group_id),
                 accumulated: a.accumulated,
@@ -286,6 +303,7 @@ fn view_page(c: &Console<perm::CustomersRead>, p: &Portrait, tab: &str) -> ViewP
             ("members", "customers.tab_members"),
             ("tiers", "customers.tab_tiers"),
             ("points", "customers.tab_points"),
+            ("records", "points.tab_records"),
             ("bindings", "customers.tab_bindings"),
         ],
         name: v
@@ -301,8 +319,12 @@ fn view_page(c: &Console<perm::CustomersRead>, p: &Portrait, tab: &str) -> ViewP
         tiers,
         points,
         bindings,
+        record_members: Vec::new(),
+        records: None,
         can_update: c.may(Permission::CustomersUpdate),
         can_erase: c.may(Permission::CustomersErase),
+        can_read_points: c.may(Permission::PointsRead),
+        can_adjust: c.may(Permission::PointsAdjust),
     }
 }
 
@@ -315,13 +337,36 @@ async fn view(
     let Some(id) = parse_customer(&id) else {
         return c.not_found();
     };
-    match portrait::get(&*state.store, &c.ctx, &state.pii, id).await {
-        Ok(p) => c.page(
-            StatusCode::OK,
-            &view_page(&c, &p, q.tab.as_deref().unwrap_or("basic")),
-        ),
-        Err(e) => c.fail(e),
+    let p = match portrait::get(&*state.store, &c.ctx, &state.pii, id).await {
+        Ok(p) => p,
+        Err(e) => return c.fail(e),
+    };
+    let mut page = view_page(&c, &p, q.tab.as_deref().unwrap_or("basic"));
+    if page.tab == "records" && page.can_read_points {
+        let asked = q.member.as_deref().and_then(MemberId::parse);
+        let shown = p
+            .members
+            .iter()
+            .find(|d| Some(d.member.id) == asked)
+            .or_else(|| p.members.first());
+        if let Some(d) = shown {
+            let m = &d.member;
+            page.record_members = p
+                .members
+                .iter()
+                .map(|o| {
+                    let label =
+                        format!("{} · {}", p.name_of(&o.member.program_id), o.member.card_no);
+                    super::super::Choice::new(o.member.id.to_string(), label, o.member.id == m.id)
+                })
+                .collect();
+            match records_tab(&state, &c, &page.id, m.id, q.page.clone()).await {
+                Ok(tab) => page.records = Some(tab),
+                Err(e) => return c.fail(e),
+            }
+        }
     }
+    c.page(StatusCode::OK, &page)
 }
 
 #[derive(Template)]
