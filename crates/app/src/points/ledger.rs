@@ -35,36 +35,42 @@ pub async fn open(
         .point_account(t, member, point_group)
         .await?
         .ok_or(AppError::NotFound("point account"))?;
-    let earnings = tx
-        .open_earnings(t, &account.id)
-        .await?
-        .into_iter()
-        .map(|r| Earning {
-            remaining: r.remaining.unwrap_or(0),
-            expires_at_ms: r.expires_at_ms,
-            created_at_ms: r.created_at_ms,
-            id: r.id,
-        })
-        .collect();
-    let debts = tx
-        .open_debts(t, &account.id)
-        .await?
-        .into_iter()
-        .map(|r| Debt {
-            points: r.debt,
-            record: r.id,
-        })
-        .collect();
-    let ledger = Ledger {
+    let earnings = tx.open_earnings(t, &account.id).await?;
+    let debts = tx.open_debts(t, &account.id).await?;
+    let ledger = book(&account, earnings, debts);
+    Ok((account, ledger))
+}
+
+/// The ledger of `account` from its stored balances, its increase records with points remaining
+/// and its decrease records with debt left.
+pub fn book(
+    account: &PointAccount,
+    earnings: Vec<PointRecord>,
+    debts: Vec<PointRecord>,
+) -> Ledger<String> {
+    Ledger {
         balances: Balances {
             accumulated: account.accumulated,
             available: account.available,
             expired: account.expired,
         },
-        earnings,
-        debts,
-    };
-    Ok((account, ledger))
+        earnings: earnings
+            .into_iter()
+            .map(|r| Earning {
+                remaining: r.remaining.unwrap_or(0),
+                expires_at_ms: r.expires_at_ms,
+                created_at_ms: r.created_at_ms,
+                id: r.id,
+            })
+            .collect(),
+        debts: debts
+            .into_iter()
+            .map(|r| Debt {
+                points: r.debt,
+                record: r.id,
+            })
+            .collect(),
+    }
 }
 
 /// Refuses to move a frozen or cancelled member's points.
@@ -128,16 +134,26 @@ pub fn with_balances(account: PointAccount, book: &Ledger<String>, now_ms: i64) 
     }
 }
 
-/// Writes the record of `posting` (its operation, change, remaining and debt filled in from the
-/// ledger after the operation), its relations, the sources' remaining points, the debts it paid
-/// back and the account's balances.
-pub async fn write(
-    tx: &mut dyn Tx,
+/// The rows one posting writes: its record (operation, change, remaining and debt filled in
+/// from the ledger after the operation), its relations, the sources' remaining points and the
+/// debts it paid back. The account's balances are the ledger's.
+#[derive(Debug, Clone)]
+pub struct Changes {
+    pub record: PointRecord,
+    pub relations: Vec<PointRelation>,
+    /// (source record, points left in it).
+    pub remaining: Vec<(String, i64)>,
+    /// (debt record, debt left in it).
+    pub debts: Vec<(String, i64)>,
+}
+
+/// What [`write`] writes for `posting`, without writing it (the daily jobs write many at once).
+pub fn changes(
     after: &Ledger<String>,
     posting: &Posting<String>,
     mut record: PointRecord,
     now_ms: i64,
-) -> AppResult<PointRecord> {
+) -> Changes {
     let t = record.tenant_id;
     let remaining_of = |id: &str| {
         after
@@ -154,7 +170,6 @@ pub async fn write(
         Direction::Decrease => None,
     };
     record.debt = posting.uncovered;
-    tx.insert_point_record(&record).await?;
     let relation = |target: &str, source: &str, points: i64| PointRelation {
         tenant_id: t,
         id: new_uuid().to_string(),
@@ -175,20 +190,50 @@ pub async fn write(
             .iter()
             .map(|a| relation(&a.source, &posting.record, a.points)),
     );
-    tx.insert_point_relations(&relations).await?;
-    for a in &posting.taken_from {
-        tx.set_remaining(t, &a.source, remaining_of(&a.source))
-            .await?;
+    let remaining = posting
+        .taken_from
+        .iter()
+        .map(|a| (a.source.clone(), remaining_of(&a.source)))
+        .collect();
+    let debts = posting
+        .repaid
+        .iter()
+        .map(|a| {
+            let left = after
+                .debts
+                .iter()
+                .find(|d| d.record == a.source)
+                .map_or(0, |d| d.points);
+            (a.source.clone(), left)
+        })
+        .collect();
+    Changes {
+        record,
+        relations,
+        remaining,
+        debts,
     }
-    for a in &posting.repaid {
-        let left = after
-            .debts
-            .iter()
-            .find(|d| d.record == a.source)
-            .map_or(0, |d| d.points);
-        tx.set_debt(t, &a.source, left).await?;
+}
+
+/// Writes the [`changes`] of `posting` and the account's balances after it.
+pub async fn write(
+    tx: &mut dyn Tx,
+    after: &Ledger<String>,
+    posting: &Posting<String>,
+    record: PointRecord,
+    now_ms: i64,
+) -> AppResult<PointRecord> {
+    let c = changes(after, posting, record, now_ms);
+    let t = c.record.tenant_id;
+    tx.insert_point_record(&c.record).await?;
+    tx.insert_point_relations(&c.relations).await?;
+    for (source, left) in &c.remaining {
+        tx.set_remaining(t, source, *left).await?;
     }
-    tx.set_point_balances(t, &record.account_id, after.balances, now_ms)
+    for (debt, left) in &c.debts {
+        tx.set_debt(t, debt, *left).await?;
+    }
+    tx.set_point_balances(t, &c.record.account_id, after.balances, now_ms)
         .await?;
-    Ok(record)
+    Ok(c.record)
 }
