@@ -80,6 +80,8 @@ permissions! {
     PointsRead = "points:read", Business, "See point accounts and point records", "查看积分账户和积分记录";
     PointsAdjust = "points:adjust", Business, "Adjust a member's points by hand (audited)", "人工调整会员积分(留审计)";
     PointsRedeem = "points:redeem", Business, "Redeem points for gifts and cancel redemptions", "积分兑换礼品及取消兑换";
+    JobsRead = "jobs:read", Configuration, "See the runs of the daily jobs (point expiry, tier retention)", "查看每日任务(积分过期、会员保级)的运行记录";
+    JobsRun = "jobs:run", Configuration, "Run a daily job for a business date", "按业务日期运行每日任务";
     CustomersPii = "customers:pii", Privacy, "See personal data unmasked (each read is audited)", "查看未脱敏的个人信息(每次查看都会审计)";
     CustomersErase = "customers:erase", Privacy, "Erase a person's personal data", "删除个人信息";
 }
@@ -301,6 +303,9 @@ mod tests {
         assert!(operator.contains(Permission::SettingsRead));
         assert!(!operator.contains(Permission::SettingsUpdate));
         assert!(!operator.contains(Permission::UsersRead));
+        assert!(operator.contains(Permission::JobsRead));
+        assert!(!operator.contains(Permission::JobsRun));
+        assert!(admin.contains(Permission::JobsRead) && admin.contains(Permission::JobsRun));
 
         let viewer = BuiltinRole::Viewer.permissions();
         assert!(viewer.iter().all(|p| p.action() == "read"));
