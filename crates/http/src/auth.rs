@@ -73,6 +73,8 @@ pub mod perm {
         PointsRead,
         PointsAdjust,
         PointsRedeem,
+        JobsRead,
+        JobsRun,
         CustomersPii,
         CustomersErase,
     );

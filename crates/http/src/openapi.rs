@@ -3,7 +3,7 @@
 //! as its scope; the route-walk test holds the handlers to it.
 
 use crate::api::{
-    api_keys, audit, loyalty, master_data, members, points, roles, session, tenants, users,
+    api_keys, audit, jobs, loyalty, master_data, members, points, roles, session, tenants, users,
 };
 use crate::problem::Problem;
 use crate::views;
@@ -57,5 +57,6 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(master_data::Doc::openapi());
     doc.merge(members::Doc::openapi());
     doc.merge(points::Doc::openapi());
+    doc.merge(jobs::Doc::openapi());
     doc
 }

@@ -2,6 +2,7 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod jobs;
 pub mod loyalty;
 pub mod master_data;
 pub mod members;
@@ -26,4 +27,5 @@ pub fn router() -> Router<AppState> {
         .merge(master_data::router())
         .merge(members::router())
         .merge(points::router())
+        .merge(jobs::router())
 }

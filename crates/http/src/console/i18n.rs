@@ -23,6 +23,7 @@ macro_rules! catalogue_files {
             include_str!(concat!("../../i18n/", $lang, "/loyalty.toml")),
             include_str!(concat!("../../i18n/", $lang, "/master_data.toml")),
             include_str!(concat!("../../i18n/", $lang, "/members.toml")),
+            include_str!(concat!("../../i18n/", $lang, "/jobs.toml")),
         ]
     };
 }

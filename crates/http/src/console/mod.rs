@@ -35,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .merge(pages::loyalty::router())
         .merge(pages::master_data::router())
         .merge(pages::members::router())
+        .merge(pages::jobs::router())
         .route("/console/static/console.css", get(css))
         .route("/console/static/console.js", get(js))
         .route("/console/", get(|| async { render::redirect("/console") }))
