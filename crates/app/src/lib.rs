@@ -10,6 +10,7 @@ pub mod clock;
 pub mod context;
 pub mod error;
 pub mod idempotency;
+pub mod jobs;
 pub mod loyalty;
 pub mod master_data;
 pub mod members;

@@ -1,10 +1,11 @@
 //! The store ports: what use cases need from storage. The SQL implementation lives in
 //! `patron-store`; reads go to a pool, writes to a transaction that the use case commits.
 //!
-//! Each area of the product has its own pair of traits (`loyalty`, `master_data`, `members`,
-//! `orders`, `point_rules`, `points`, `tiers`);
+//! Each area of the product has its own pair of traits (`jobs`, `loyalty`, `master_data`,
+//! `members`, `orders`, `point_rules`, `points`, `tiers`);
 //! `Reads` and `Tx` gather them, so a use case still takes one reader or one transaction.
 
+pub mod jobs;
 pub mod loyalty;
 pub mod master_data;
 pub mod members;
@@ -13,6 +14,7 @@ pub mod point_rules;
 pub mod points;
 pub mod tiers;
 
+pub use jobs::{JobsReads, JobsWrites};
 pub use loyalty::{LoyaltyReads, LoyaltyWrites};
 pub use master_data::{MasterDataReads, MasterDataWrites};
 pub use members::{MembersReads, MembersWrites};
@@ -40,6 +42,7 @@ pub trait Reads:
     + PointsReads
     + PointRulesReads
     + TiersReads
+    + JobsReads
     + Send
 {
     async fn tenant(&mut self, id: TenantId) -> AppResult<Option<Tenant>>;
@@ -104,6 +107,7 @@ pub trait Tx:
     + PointsWrites
     + PointRulesWrites
     + TiersWrites
+    + JobsWrites
 {
     async fn commit(self: Box<Self>) -> AppResult<()>;
 

@@ -127,3 +127,7 @@ uuid_id!(
     /// A payment method (master data).
     PaymentMethodId
 );
+uuid_id!(
+    /// A run of a daily job for one tenant and business date.
+    JobRunId
+);

@@ -8,6 +8,7 @@ pub mod channel;
 pub mod error;
 pub mod idempotency;
 pub mod ids;
+pub mod jobs;
 pub mod login;
 pub mod loyalty;
 pub mod master_data;

@@ -1,7 +1,9 @@
 //! Loyalty configuration rules (spec loyalty-core §5): programs, point groups, cost centers,
 //! tiers and tier rules. `tier` holds the tier validity and expiry; `rule` the tier-rule
-//! conditions, ranges and the checks across the rules of one program.
+//! conditions, ranges and the checks across the rules of one program; `retention` the daily
+//! retention-or-downgrade decision (§7.3).
 
+pub mod retention;
 pub mod rule;
 pub mod tier;
 pub mod upgrade;

@@ -83,6 +83,8 @@ permissions! {
     PointsEarn = "points:earn", Business, "Award and deduct behaviour points (check-ins, reviews)", "发放和扣减行为积分(签到、评价等)";
     OrdersRead = "orders:read", Business, "See orders, refunds and the points they produced", "查看交易单、退单及其产生的积分";
     OrdersWrite = "orders:write", Business, "Send orders and refunds from sales channels", "从销售渠道上传交易单和退单";
+    JobsRead = "jobs:read", Configuration, "See the runs of the daily jobs (point expiry, tier retention)", "查看每日任务(积分过期、会员保级)的运行记录";
+    JobsRun = "jobs:run", Configuration, "Run a daily job for a business date", "按业务日期运行每日任务";
     CustomersPii = "customers:pii", Privacy, "See personal data unmasked (each read is audited)", "查看未脱敏的个人信息(每次查看都会审计)";
     CustomersErase = "customers:erase", Privacy, "Erase a person's personal data", "删除个人信息";
 }
@@ -304,6 +306,9 @@ mod tests {
         assert!(operator.contains(Permission::SettingsRead));
         assert!(!operator.contains(Permission::SettingsUpdate));
         assert!(!operator.contains(Permission::UsersRead));
+        assert!(operator.contains(Permission::JobsRead));
+        assert!(!operator.contains(Permission::JobsRun));
+        assert!(admin.contains(Permission::JobsRead) && admin.contains(Permission::JobsRun));
 
         let viewer = BuiltinRole::Viewer.permissions();
         assert!(viewer.iter().all(|p| p.action() == "read"));

@@ -76,6 +76,8 @@ pub mod perm {
         PointsEarn,
         OrdersRead,
         OrdersWrite,
+        JobsRead,
+        JobsRun,
         CustomersPii,
         CustomersErase,
     );

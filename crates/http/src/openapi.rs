@@ -3,8 +3,8 @@
 //! as its scope; the route-walk test holds the handlers to it.
 
 use crate::api::{
-    api_keys, audit, behavior, loyalty, master_data, members, orders, point_rules, points, roles,
-    session, tenants, users,
+    api_keys, audit, behavior, jobs, loyalty, master_data, members, orders, point_rules, points,
+    roles, session, tenants, users,
 };
 use crate::problem::Problem;
 use crate::views;
@@ -61,5 +61,6 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(behavior::Doc::openapi());
     doc.merge(points::Doc::openapi());
     doc.merge(point_rules::Doc::openapi());
+    doc.merge(jobs::Doc::openapi());
     doc
 }

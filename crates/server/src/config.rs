@@ -33,6 +33,10 @@ pub struct Config {
     /// A file holding the PII key. Required (or `pii_key`) unless serving the demo, which
     /// creates `<data_dir>/pii.key`.
     pub pii_key_file: Option<PathBuf>,
+    /// Local time of day (`HH:MM`, in each tenant's time zone) at which `patron serve` runs the
+    /// daily jobs (point expiry, then tier retention) for the tenant's date; `off` disables the
+    /// schedule.
+    pub jobs_daily_at: String,
 }
 
 impl Default for Config {
@@ -49,6 +53,7 @@ impl Default for Config {
             public_url: None,
             pii_key: None,
             pii_key_file: None,
+            jobs_daily_at: "00:30".into(),
         }
     }
 }
@@ -69,6 +74,8 @@ impl Config {
             None => figment = figment.merge(Toml::file("patron.toml")),
         }
         let mut config: Config = figment.merge(Env::prefixed("PATRON_")).extract()?;
+        patron_domain::jobs::parse_daily_at(&config.jobs_daily_at)
+            .map_err(|e| anyhow::anyhow!("jobs_daily_at: {}", e.message))?;
         if config.database_url.is_empty() {
             config.database_url = format!(
                 "sqlite://{}?mode=rwc",
@@ -111,6 +118,7 @@ mod tests {
             .unwrap();
         assert_eq!(c.listen, "127.0.0.1:8080");
         assert_eq!(c.data_dir, PathBuf::from("patron-data"));
+        assert_eq!(c.jobs_daily_at, "00:30");
     }
 
     #[test]

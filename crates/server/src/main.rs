@@ -1,6 +1,7 @@
 //! `patron`: the command line. It only parses arguments and wires crates together.
 
 mod config;
+mod jobs;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -45,6 +46,12 @@ enum Command {
     /// Recompute every point account and open balance from the ledger's records and relations;
     /// list any difference and exit with status 1 if there is one.
     Verify,
+    /// The daily jobs: point expiry and tier retention. `patron serve` runs both every day at
+    /// `jobs_daily_at` (tenant's local time); these commands run one by hand or list runs.
+    Jobs {
+        #[command(subcommand)]
+        command: jobs::JobsCommand,
+    },
 }
 
 #[tokio::main]
@@ -95,6 +102,16 @@ async fn main() -> anyhow::Result<()> {
             }
             eprintln!("verify: {} difference(s)", found.len());
             std::process::exit(1);
+        }
+        Command::Jobs { command } => {
+            let store = serve::open_store(&config).await?;
+            store.migrate().await?;
+            let ok = jobs::command(&store, command).await?;
+            store.close().await;
+            if !ok {
+                std::process::exit(1);
+            }
+            Ok(())
         }
         Command::Keygen => {
             println!("{}", patron_app::pii::Pii::generate_key());

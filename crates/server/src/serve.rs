@@ -122,6 +122,21 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     if resumed > 0 {
         println!("Resumed {resumed} interrupted import(s)");
     }
+    match patron_domain::jobs::parse_daily_at(&config.jobs_daily_at) {
+        Ok(Some(at)) => {
+            tokio::spawn(patron_app::jobs::schedule::daily(
+                Arc::new(store.clone()),
+                at,
+                Arc::new(|| SystemClock.now_ms()),
+            ));
+            println!(
+                "Daily jobs run at {} in each tenant's time zone",
+                at.format("%H:%M")
+            );
+        }
+        Ok(None) => println!("Daily jobs are off (jobs_daily_at = \"off\")"),
+        Err(e) => anyhow::bail!("jobs_daily_at: {}", e.message),
+    }
     let state = AppState::new(Arc::new(store.clone()), Arc::new(clock), pii, settings);
     let app = patron_http::router(state);
     let listener = tokio::net::TcpListener::bind(&config.listen)

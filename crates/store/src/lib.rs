@@ -5,6 +5,7 @@
 mod card_blocks;
 mod connect;
 mod error;
+mod jobs;
 mod lite;
 mod loyalty;
 mod master_data;

@@ -49,6 +49,41 @@ pub(crate) fn record(row: &Row) -> AppResult<PointRecord> {
     })
 }
 
+/// The columns of `point_records` in insert order (the daily jobs insert many rows at once).
+pub(crate) const RECORD_COLUMNS: &str = "tenant_id, id, account_id, member_id, customer_id, \
+    point_group_id, operation, change, remaining, debt, effective_at_ms, expires_at_ms, \
+    counts_for_upgrade, source_channel, point_rule_id, cost_center_id, order_id, order_line_id, \
+    reason, cancels_record_id, created_by, created_at_ms";
+pub(crate) const RECORD_COLUMN_COUNT: usize = 22;
+
+/// One record's values for [`RECORD_COLUMNS`].
+pub(crate) fn record_args(r: &PointRecord) -> Vec<Arg> {
+    vec![
+        Arg::from(r.tenant_id.get()),
+        Arg::from(&r.id),
+        Arg::from(&r.account_id),
+        Arg::from(r.member_id.to_string()),
+        Arg::from(r.customer_id.to_string()),
+        Arg::from(&r.point_group_id),
+        Arg::from(r.operation.code()),
+        Arg::from(r.change),
+        Arg::from(r.remaining),
+        Arg::from(r.debt),
+        Arg::from(r.effective_at_ms),
+        Arg::from(r.expires_at_ms),
+        Arg::from(r.counts_for_upgrade),
+        Arg::from(r.source_channel.clone()),
+        Arg::from(r.point_rule_id.clone()),
+        Arg::from(r.cost_center_id.clone()),
+        Arg::from(r.order_id.clone()),
+        Arg::from(r.order_line_id.clone()),
+        Arg::from(r.reason.clone()),
+        Arg::from(r.cancels_record_id.clone()),
+        Arg::from(&r.created_by),
+        Arg::from(r.created_at_ms),
+    ]
+}
+
 fn relation(row: &Row) -> AppResult<PointRelation> {
     Ok(PointRelation {
         tenant_id: TenantId::new(row.i64("tenant_id")?),
@@ -282,34 +317,15 @@ impl PointsWrites for SqlTx {
     }
 
     async fn insert_point_record(&mut self, r: &PointRecord) -> AppResult<()> {
-        self.exec(&sql!(
-            "INSERT INTO point_records (tenant_id, id, account_id, member_id, customer_id, point_group_id, \
-             operation, change, remaining, debt, effective_at_ms, expires_at_ms, counts_for_upgrade, \
-             source_channel, point_rule_id, cost_center_id, order_id, order_line_id, reason, cancels_record_id, \
-             created_by, created_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)",
-            r.tenant_id.get(),
-            &r.id,
-            &r.account_id,
-            r.member_id.to_string(),
-            r.customer_id.to_string(),
-            &r.point_group_id,
-            r.operation.code(),
-            r.change,
-            r.remaining,
-            r.debt,
-            r.effective_at_ms,
-            r.expires_at_ms,
-            r.counts_for_upgrade,
-            r.source_channel.clone(),
-            r.point_rule_id.clone(),
-            r.cost_center_id.clone(),
-            r.order_id.clone(),
-            r.order_line_id.clone(),
-            r.reason.clone(),
-            r.cancels_record_id.clone(),
-            &r.created_by,
-            r.created_at_ms
+        self.exec(&Sql::with(
+            format!(
+                "INSERT INTO point_records ({RECORD_COLUMNS}) VALUES ({})",
+                (1..=RECORD_COLUMN_COUNT)
+                    .map(|i| format!("${i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            record_args(r),
         ))
         .await?;
         Ok(())

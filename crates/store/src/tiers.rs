@@ -69,14 +69,15 @@ impl TiersWrites for SqlTx {
         now_ms: i64,
     ) -> AppResult<()> {
         self.exec(&sql!(
-            "UPDATE member_accounts SET retention_points = $3, retention_spend_fen = $4, \
-             retention_purchase_count = $5, updated_at_ms = $6 WHERE tenant_id = $1 AND id = $2",
-            t.get(),
-            member.to_string(),
+            // SQLite numbers `$n` parameters in the order they first appear: keep them ascending.
+            "UPDATE member_accounts SET retention_points = $1, retention_spend_fen = $2, \
+             retention_purchase_count = $3, updated_at_ms = $4 WHERE tenant_id = $5 AND id = $6",
             c.points,
             c.spend_fen,
             c.purchases,
-            now_ms
+            now_ms,
+            t.get(),
+            member.to_string()
         ))
         .await?;
         Ok(())

@@ -35,36 +35,42 @@ pub async fn open(
         .point_account(t, member, point_group)
         .await?
         .ok_or(AppError::NotFound("point account"))?;
-    let earnings = tx
-        .open_earnings(t, &account.id)
-        .await?
-        .into_iter()
-        .map(|r| Earning {
-            remaining: r.remaining.unwrap_or(0),
-            expires_at_ms: r.expires_at_ms,
-            created_at_ms: r.created_at_ms,
-            id: r.id,
-        })
-        .collect();
-    let debts = tx
-        .open_debts(t, &account.id)
-        .await?
-        .into_iter()
-        .map(|r| Debt {
-            points: r.debt,
-            record: r.id,
-        })
-        .collect();
-    let ledger = Ledger {
+    let earnings = tx.open_earnings(t, &account.id).await?;
+    let debts = tx.open_debts(t, &account.id).await?;
+    let ledger = book(&account, earnings, debts);
+    Ok((account, ledger))
+}
+
+/// The ledger of `account` from its stored balances, its increase records with points remaining
+/// and its decrease records with debt left.
+pub fn book(
+    account: &PointAccount,
+    earnings: Vec<PointRecord>,
+    debts: Vec<PointRecord>,
+) -> Ledger<String> {
+    Ledger {
         balances: Balances {
             accumulated: account.accumulated,
             available: account.available,
             expired: account.expired,
         },
-        earnings,
-        debts,
-    };
-    Ok((account, ledger))
+        earnings: earnings
+            .into_iter()
+            .map(|r| Earning {
+                remaining: r.remaining.unwrap_or(0),
+                expires_at_ms: r.expires_at_ms,
+                created_at_ms: r.created_at_ms,
+                id: r.id,
+            })
+            .collect(),
+        debts: debts
+            .into_iter()
+            .map(|r| Debt {
+                points: r.debt,
+                record: r.id,
+            })
+            .collect(),
+    }
 }
 
 /// Refuses to move a frozen or cancelled member's points.
@@ -128,9 +134,90 @@ pub fn with_balances(account: PointAccount, book: &Ledger<String>, now_ms: i64) 
     }
 }
 
-/// Writes the record of `posting` (its operation, change, remaining and debt filled in from the
-/// ledger after the operation), its relations, the sources' remaining points, the debts it paid
-/// back and the account's balances.
+/// The rows one posting writes: its record (operation, change, remaining and debt filled in
+/// from the ledger after the operation), its relations, the sources' remaining points and the
+/// debts it paid back. The account's balances are the ledger's.
+#[derive(Debug, Clone)]
+pub struct Changes {
+    pub record: PointRecord,
+    pub relations: Vec<PointRelation>,
+    /// (source record, points left in it).
+    pub remaining: Vec<(String, i64)>,
+    /// (debt record, debt left in it).
+    pub debts: Vec<(String, i64)>,
+}
+
+/// What [`write`] writes for `posting`, without writing it (the daily jobs write many at once).
+/// Remaining points and debts are read from `after`, the ledger after every posting of the
+/// batch, so a debt paid back later in the same batch is written as what is finally left.
+pub fn changes(
+    after: &Ledger<String>,
+    posting: &Posting<String>,
+    mut record: PointRecord,
+    now_ms: i64,
+) -> Changes {
+    let t = record.tenant_id;
+    let remaining_of = |id: &str| {
+        after
+            .earnings
+            .iter()
+            .find(|e| e.id == id)
+            .map_or(0, |e| e.remaining)
+    };
+    let debt_of = |id: &str| {
+        after
+            .debts
+            .iter()
+            .find(|d| d.record == id)
+            .map_or(0, |d| d.points)
+    };
+    record.id = posting.record.clone();
+    record.operation = posting.operation;
+    record.change = posting.change;
+    record.remaining = match posting.operation.direction() {
+        Direction::Increase => Some(remaining_of(&posting.record)),
+        Direction::Decrease => None,
+    };
+    record.debt = debt_of(&posting.record);
+    let relation = |target: &str, source: &str, points: i64| PointRelation {
+        tenant_id: t,
+        id: new_uuid().to_string(),
+        target_record_id: target.to_string(),
+        source_record_id: source.to_string(),
+        points,
+        created_at_ms: now_ms,
+    };
+    let mut relations: Vec<PointRelation> = posting
+        .taken_from
+        .iter()
+        .map(|a| relation(&posting.record, &a.source, a.points))
+        .collect();
+    // A debt paid back: the debt's record is the target, the new earning its source.
+    relations.extend(
+        posting
+            .repaid
+            .iter()
+            .map(|a| relation(&a.source, &posting.record, a.points)),
+    );
+    let remaining = posting
+        .taken_from
+        .iter()
+        .map(|a| (a.source.clone(), remaining_of(&a.source)))
+        .collect();
+    let debts = posting
+        .repaid
+        .iter()
+        .map(|a| (a.source.clone(), debt_of(&a.source)))
+        .collect();
+    Changes {
+        record,
+        relations,
+        remaining,
+        debts,
+    }
+}
+
+/// Writes the [`changes`] of `posting` and the account's balances after it.
 pub async fn write(
     tx: &mut dyn Tx,
     after: &Ledger<String>,
@@ -145,7 +232,8 @@ pub async fn write(
 }
 
 /// [`write`] for several postings to one account made one after another on the same ledger:
-/// every record and relation, then each touched source and debt once, then the balances once.
+/// every record, the relations in one statement, each touched source and debt once, then the
+/// balances once.
 pub async fn write_all(
     tx: &mut dyn Tx,
     after: &Ledger<String>,
@@ -157,74 +245,24 @@ pub async fn write_all(
     };
     let t = first.tenant_id;
     let account = first.account_id.clone();
-    let remaining_of = |id: &str| {
-        after
-            .earnings
-            .iter()
-            .find(|e| e.id == id)
-            .map_or(0, |e| e.remaining)
-    };
-    let relation = |target: &str, source: &str, points: i64| PointRelation {
-        tenant_id: t,
-        id: new_uuid().to_string(),
-        target_record_id: target.to_string(),
-        source_record_id: source.to_string(),
-        points,
-        created_at_ms: now_ms,
-    };
     let mut relations = Vec::new();
-    let mut sources: Vec<&str> = Vec::new();
-    let mut debts: Vec<&str> = Vec::new();
+    let mut remaining = std::collections::BTreeMap::new();
+    let mut debts = std::collections::BTreeMap::new();
     let mut written = Vec::with_capacity(postings.len());
-    for (posting, mut record) in postings.iter().cloned() {
-        record.id = posting.record.clone();
-        record.operation = posting.operation;
-        record.change = posting.change;
-        record.remaining = match posting.operation.direction() {
-            Direction::Increase => Some(remaining_of(&posting.record)),
-            Direction::Decrease => None,
-        };
-        // What is left of the debt after the whole batch (a later posting may pay it back).
-        record.debt = after
-            .debts
-            .iter()
-            .find(|d| d.record == posting.record)
-            .map_or(0, |d| d.points);
-        tx.insert_point_record(&record).await?;
-        written.push(record);
-    }
-    for (posting, _) in &postings {
-        relations.extend(
-            posting
-                .taken_from
-                .iter()
-                .map(|a| relation(&posting.record, &a.source, a.points)),
-        );
-        // A debt paid back: the debt's record is the target, the new earning its source.
-        relations.extend(
-            posting
-                .repaid
-                .iter()
-                .map(|a| relation(&a.source, &posting.record, a.points)),
-        );
-        sources.extend(posting.taken_from.iter().map(|a| a.source.as_str()));
-        debts.extend(posting.repaid.iter().map(|a| a.source.as_str()));
+    for (posting, record) in &postings {
+        let c = changes(after, posting, record.clone(), now_ms);
+        tx.insert_point_record(&c.record).await?;
+        relations.extend(c.relations);
+        remaining.extend(c.remaining);
+        debts.extend(c.debts);
+        written.push(c.record);
     }
     tx.insert_point_relations(&relations).await?;
-    sources.sort_unstable();
-    sources.dedup();
-    for source in sources {
-        tx.set_remaining(t, source, remaining_of(source)).await?;
+    for (source, left) in &remaining {
+        tx.set_remaining(t, source, *left).await?;
     }
-    debts.sort_unstable();
-    debts.dedup();
-    for debt in debts {
-        let left = after
-            .debts
-            .iter()
-            .find(|d| d.record == debt)
-            .map_or(0, |d| d.points);
-        tx.set_debt(t, debt, left).await?;
+    for (debt, left) in &debts {
+        tx.set_debt(t, debt, *left).await?;
     }
     tx.set_point_balances(t, &account, after.balances, now_ms)
         .await?;

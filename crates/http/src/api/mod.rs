@@ -3,6 +3,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod behavior;
+pub mod jobs;
 pub mod loyalty;
 pub mod master_data;
 pub mod members;
@@ -32,4 +33,5 @@ pub fn router() -> Router<AppState> {
         .merge(behavior::router())
         .merge(points::router())
         .merge(point_rules::router())
+        .merge(jobs::router())
 }

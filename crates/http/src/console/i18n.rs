@@ -25,6 +25,7 @@ macro_rules! catalogue_files {
             include_str!(concat!("../../i18n/", $lang, "/members.toml")),
             include_str!(concat!("../../i18n/", $lang, "/orders.toml")),
             include_str!(concat!("../../i18n/", $lang, "/points.toml")),
+            include_str!(concat!("../../i18n/", $lang, "/jobs.toml")),
         ]
     };
 }

@@ -52,6 +52,12 @@ const SETTINGS: Link = Link {
     label: "nav.settings",
     needs: Permission::SettingsRead,
 };
+const JOB_RUNS: Link = Link {
+    id: "job_runs",
+    href: "/console/job-runs",
+    label: "nav.job_runs",
+    needs: Permission::JobsRead,
+};
 const TENANTS: Link = Link {
     id: "tenants",
     href: "/console/tenants",
@@ -183,7 +189,7 @@ const TENANT_MODULES: &[Module] = &[
     },
     Module {
         label: "module.settings",
-        pages: &[SETTINGS],
+        pages: &[SETTINGS, JOB_RUNS],
     },
 ];
 

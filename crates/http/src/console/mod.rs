@@ -37,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .merge(pages::master_data::router())
         .merge(pages::members::router())
         .merge(pages::points::router())
+        .merge(pages::jobs::router())
         .route("/console/static/console.css", get(css))
         .route("/console/static/console.js", get(js))
         .route("/console/", get(|| async { render::redirect("/console") }))

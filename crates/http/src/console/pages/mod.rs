@@ -5,6 +5,7 @@ pub mod account;
 pub mod api_keys;
 pub mod audit;
 pub mod home;
+pub mod jobs;
 pub mod login;
 pub mod loyalty;
 pub mod master_data;

@@ -1,0 +1,135 @@
+//! `expire-points` (loyalty-core §7.5, §10.7): for business date `D`, every earning record with
+//! points remaining whose expiry came before `D` began gets an Expiry record (change = −what
+//! remained) with a relation to it; the source's remaining goes to 0; the account's available
+//! goes down and expired up by as much, accumulated unchanged (§10.5).
+//!
+//! The ledger decides (`Ledger::expire`, `points::ledger::changes`), exactly as for a single
+//! posting; only the reads and writes are set-based. A batch takes the accounts of the next due
+//! records, locks them, loads their open state in three statements, expires everything due in
+//! each, and writes all records, relations, remaining points and balances in a few multi-row
+//! statements, in one transaction. Expired sources leave the `remaining > 0` index the batches
+//! select from, so a source is expired once however often the job runs.
+//!
+//! Points of frozen or cancelled members expire too: expiry is the passing of time, not an act
+//! of the member.
+
+use super::model::JobRun;
+use super::runs::{progress, Now};
+use crate::context::Ctx;
+use crate::error::{AppError, AppResult};
+use crate::members::model::PointAccount;
+use crate::points::ledger::{self, Changes};
+use crate::points::model::PointRecord;
+use crate::ports::{Store, Tx};
+use crate::secrets::new_uuid;
+use patron_domain::jobs::day_start_ms;
+use patron_domain::points::Balances;
+use std::collections::HashMap;
+
+/// Due records looked at per batch (their accounts are expired whole).
+const BATCH_RECORDS: u32 = 2_000;
+
+/// Everything one batch writes.
+#[derive(Default)]
+struct Batch {
+    records: Vec<PointRecord>,
+    relations: Vec<crate::points::model::PointRelation>,
+    remaining: Vec<(String, i64)>,
+    debts: Vec<(String, i64)>,
+    balances: Vec<(String, Balances)>,
+    points: i64,
+}
+
+impl Batch {
+    fn add(&mut self, c: Changes) {
+        self.points -= c.record.change;
+        self.records.push(c.record);
+        self.relations.extend(c.relations);
+        self.remaining.extend(c.remaining);
+        self.debts.extend(c.debts);
+    }
+
+    async fn write(
+        self,
+        tx: &mut dyn Tx,
+        t: patron_domain::ids::TenantId,
+        now_ms: i64,
+    ) -> AppResult<()> {
+        tx.insert_point_records_many(&self.records).await?;
+        tx.insert_point_relations_many(&self.relations).await?;
+        tx.set_remaining_many(t, &self.remaining).await?;
+        // An expiry never pays a debt back; kept general since the ledger says what to write.
+        for (record, left) in &self.debts {
+            tx.set_debt(t, record, *left).await?;
+        }
+        tx.set_point_balances_many(t, &self.balances, now_ms).await
+    }
+}
+
+/// Groups records by account.
+fn by_account(records: Vec<PointRecord>) -> HashMap<String, Vec<PointRecord>> {
+    let mut out: HashMap<String, Vec<PointRecord>> = HashMap::new();
+    for r in records {
+        out.entry(r.account_id.clone()).or_default().push(r);
+    }
+    out
+}
+
+pub(crate) async fn run(store: &dyn Store, run: &mut JobRun, now: &Now) -> AppResult<()> {
+    let t = run.tenant_id;
+    let tz = crate::tenants::zone(&mut *store.reader().await?, t).await?;
+    let before = day_start_ms(run.business_date, tz)
+        .ok_or_else(|| AppError::Store(format!("no start for day {}", run.business_date)))?;
+    let reason = format!("expire-points {}", run.business_date);
+    let (mut accounts_done, mut points) = (0i64, 0i64);
+    loop {
+        let now_ms = now();
+        let mut tx = store.begin().await?;
+        let ids = tx
+            .accounts_with_expired_points(t, before, BATCH_RECORDS)
+            .await?;
+        if ids.is_empty() {
+            break;
+        }
+        tx.lock_point_accounts_in(t, &ids).await?;
+        // Read under the locks, so no concurrent posting is missed.
+        let accounts: Vec<PointAccount> = tx.point_accounts_in(t, &ids).await?;
+        let mut earnings = by_account(tx.open_earnings_in(t, &ids).await?);
+        let mut debts = by_account(tx.open_debts_in(t, &ids).await?);
+        let ctx = Ctx::system(Some(t), now_ms);
+        let mut batch = Batch::default();
+        for account in &accounts {
+            let mut book = ledger::book(
+                account,
+                earnings.remove(&account.id).unwrap_or_default(),
+                debts.remove(&account.id).unwrap_or_default(),
+            );
+            let postings = book.expire(before, || new_uuid().to_string());
+            for posting in &postings {
+                let record = ledger::new_record(&ctx, account, Some(reason.clone()));
+                batch.add(ledger::changes(&book, posting, record, now_ms));
+            }
+            if !postings.is_empty() {
+                batch.balances.push((account.id.clone(), book.balances));
+            }
+        }
+        if batch.records.is_empty() {
+            // The scan found due records the ledger does not see as due: stop rather than loop.
+            return Err(AppError::Store(format!(
+                "{} account(s) have expired points the ledger cannot expire",
+                ids.len()
+            )));
+        }
+        let written = batch.records.len() as i64;
+        accounts_done += batch.balances.len() as i64;
+        points += batch.points;
+        batch.write(&mut *tx, t, now_ms).await?;
+        run.processed += written;
+        run.changed += written;
+        run.summary = Some(serde_json::json!({"accounts": accounts_done, "points": points}));
+        progress(&mut *tx, run, now_ms).await?;
+        tx.commit().await?;
+    }
+    run.summary = Some(serde_json::json!({"accounts": accounts_done, "points": points}));
+    Ok(())
+}
