@@ -142,13 +142,16 @@ async fn main() -> anyhow::Result<()> {
     let mut ctx = Ctx::system(Some(t), now);
     ctx.principal.permissions = BuiltinRole::Administrator.permissions();
 
-    // Invoices in time order, lines in file order.
-    let mut invoices: BTreeMap<(NaiveDateTime, String), Vec<&Row>> = BTreeMap::new();
+    // Invoices in the order of their first line's time, lines in file order (a few invoices'
+    // lines carry times a minute apart: they are still one order).
+    let mut by_invoice: HashMap<&str, Vec<&Row>> = HashMap::new();
     for r in &rows {
-        invoices
-            .entry((r.at, r.invoice.clone()))
-            .or_default()
-            .push(r);
+        by_invoice.entry(r.invoice.as_str()).or_default().push(r);
+    }
+    let mut invoices: BTreeMap<(NaiveDateTime, String), Vec<&Row>> = BTreeMap::new();
+    for (invoice, lines) in by_invoice {
+        let first = lines.iter().map(|l| l.at).min().unwrap_or_default();
+        invoices.insert((first, invoice.to_string()), lines);
     }
     let mut c = Counts::default();
     let mut members: HashMap<String, ()> = HashMap::new();
