@@ -66,11 +66,11 @@ impl Batch {
     }
 }
 
-/// Groups records by account.
-fn by_account(records: Vec<PointRecord>) -> HashMap<String, Vec<PointRecord>> {
-    let mut out: HashMap<String, Vec<PointRecord>> = HashMap::new();
-    for r in records {
-        out.entry(r.account_id.clone()).or_default().push(r);
+/// Groups (account, item) pairs by account.
+fn by_account<T>(items: impl IntoIterator<Item = (String, T)>) -> HashMap<String, Vec<T>> {
+    let mut out: HashMap<String, Vec<T>> = HashMap::new();
+    for (account, item) in items {
+        out.entry(account).or_default().push(item);
     }
     out
 }
@@ -95,7 +95,12 @@ pub(crate) async fn run(store: &dyn Store, run: &mut JobRun, now: &Now) -> AppRe
         // Read under the locks, so no concurrent posting is missed.
         let accounts: Vec<PointAccount> = tx.point_accounts_in(t, &ids).await?;
         let mut earnings = by_account(tx.open_earnings_in(t, &ids).await?);
-        let mut debts = by_account(tx.open_debts_in(t, &ids).await?);
+        let mut debts = by_account(
+            tx.open_debts_in(t, &ids)
+                .await?
+                .into_iter()
+                .map(|r| (r.account_id.clone(), ledger::debt(r))),
+        );
         let ctx = Ctx::system(Some(t), now_ms);
         let mut batch = Batch::default();
         for account in &accounts {

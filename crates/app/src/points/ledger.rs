@@ -37,16 +37,37 @@ pub async fn open(
         .ok_or(AppError::NotFound("point account"))?;
     let earnings = tx.open_earnings(t, &account.id).await?;
     let debts = tx.open_debts(t, &account.id).await?;
-    let ledger = book(&account, earnings, debts);
+    let ledger = book(
+        &account,
+        earnings.into_iter().map(earning).collect(),
+        debts.into_iter().map(debt).collect(),
+    );
     Ok((account, ledger))
 }
 
-/// The ledger of `account` from its stored balances, its increase records with points remaining
-/// and its decrease records with debt left.
+/// An increase record with points remaining, as the ledger sees it.
+pub fn earning(r: PointRecord) -> Earning<String> {
+    Earning {
+        remaining: r.remaining.unwrap_or(0),
+        expires_at_ms: r.expires_at_ms,
+        created_at_ms: r.created_at_ms,
+        id: r.id,
+    }
+}
+
+/// A decrease record with debt left, as the ledger sees it.
+pub fn debt(r: PointRecord) -> Debt<String> {
+    Debt {
+        points: r.debt,
+        record: r.id,
+    }
+}
+
+/// The ledger of `account` from its stored balances, its open earnings and its debts.
 pub fn book(
     account: &PointAccount,
-    earnings: Vec<PointRecord>,
-    debts: Vec<PointRecord>,
+    earnings: Vec<Earning<String>>,
+    debts: Vec<Debt<String>>,
 ) -> Ledger<String> {
     Ledger {
         balances: Balances {
@@ -54,22 +75,8 @@ pub fn book(
             available: account.available,
             expired: account.expired,
         },
-        earnings: earnings
-            .into_iter()
-            .map(|r| Earning {
-                remaining: r.remaining.unwrap_or(0),
-                expires_at_ms: r.expires_at_ms,
-                created_at_ms: r.created_at_ms,
-                id: r.id,
-            })
-            .collect(),
-        debts: debts
-            .into_iter()
-            .map(|r| Debt {
-                points: r.debt,
-                record: r.id,
-            })
-            .collect(),
+        earnings,
+        debts,
     }
 }
 

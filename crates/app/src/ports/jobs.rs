@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use patron_domain::ids::{MemberId, TenantId};
 use patron_domain::jobs::Job;
-use patron_domain::points::Balances;
+use patron_domain::points::{Balances, Earning};
 
 #[async_trait]
 pub trait JobsReads: Send {
@@ -45,12 +45,13 @@ pub trait JobsReads: Send {
         t: TenantId,
         ids: &[String],
     ) -> AppResult<Vec<PointAccount>>;
-    /// The increase records with points remaining of these accounts.
+    /// The increase records with points remaining of these accounts, as (account id, what
+    /// the ledger needs of each): the expiry job reads millions, so only those columns.
     async fn open_earnings_in(
         &mut self,
         t: TenantId,
         accounts: &[String],
-    ) -> AppResult<Vec<PointRecord>>;
+    ) -> AppResult<Vec<(String, Earning<String>)>>;
     /// The decrease records with debt left of these accounts, oldest first.
     async fn open_debts_in(
         &mut self,

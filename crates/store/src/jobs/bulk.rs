@@ -12,22 +12,31 @@ use patron_app::points::model::{PointRecord, PointRelation};
 use patron_app::ports::RetentionCounters;
 use patron_app::{AppError, AppResult};
 use patron_domain::ids::{MemberId, TenantId};
-use patron_domain::points::Balances;
+use patron_domain::points::{Balances, Earning};
 use std::collections::BTreeMap;
 
-/// Ids per `IN` list.
-const IDS_PER_STATEMENT: usize = 2_000;
-/// Parameters per multi-row statement.
-const PARAMS_PER_STATEMENT: usize = 10_000;
+/// The sizes an `IN` list is padded to (by repeating its last id, which changes nothing), and
+/// the largest is the chunk size: each query then has at most three texts, prepared once and
+/// cached. (SQLite looks `$n` names up one by one while preparing, so a statement of n
+/// parameters costs n² to prepare: a few cached texts of moderate size, not one per batch.)
+const IN_SIZES: [usize; 3] = [16, 128, 1024];
+const IDS_PER_STATEMENT: usize = 1024;
+/// Parameters per multi-row statement, at most.
+const PARAMS_PER_STATEMENT: usize = 1536;
 
-/// Appends `(id, id, …)`, each bound.
+/// Appends `(id, id, …)`, each bound, padded to one of [`IN_SIZES`].
 fn push_ids(sql: &mut Sql, ids: &[String]) {
+    let size = IN_SIZES
+        .into_iter()
+        .find(|s| *s >= ids.len())
+        .unwrap_or(ids.len());
     sql.push("(");
-    for (i, id) in ids.iter().enumerate() {
+    for i in 0..size {
         if i > 0 {
             sql.push(", ");
         }
-        sql.bind(Arg::Text(id.clone()));
+        let id = ids.get(i).or(ids.last()).cloned().unwrap_or_default();
+        sql.bind(Arg::Text(id));
     }
     sql.push(")");
 }
@@ -42,14 +51,32 @@ fn in_list(head: &str, t: TenantId, column: &str, ids: &[String], tail: &str) ->
     sql
 }
 
-/// `INSERT INTO {table} ({columns}) VALUES …` of `rows`, in as many statements as the limit needs.
+/// How many rows each multi-row statement takes for `count` rows of `width` parameters: full
+/// statements of a power-of-two size, then the rest in halving sizes (64, 32, …, 1), so a
+/// table has a handful of statement texts whatever the batch.
+fn row_counts(count: usize, width: usize) -> Vec<usize> {
+    let per = (PARAMS_PER_STATEMENT / width.max(1)).max(1);
+    let per = 1usize << (usize::BITS - 1 - per.leading_zeros());
+    let mut out = vec![per; count / per];
+    let mut rest = count % per;
+    let mut size = per;
+    while rest > 0 {
+        size /= 2;
+        if rest >= size {
+            out.push(size);
+            rest -= size;
+        }
+    }
+    out
+}
+
+/// `INSERT INTO {table} ({columns}) VALUES …` of `rows`, in statements of [`row_counts`].
 fn inserts(table: &str, columns: &str, width: usize, rows: Vec<Vec<Arg>>) -> Vec<Sql> {
-    let per = (PARAMS_PER_STATEMENT / width).max(1);
     let mut out = Vec::new();
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
+    let mut rows = rows.into_iter();
+    for n in row_counts(rows.len(), width) {
         let mut sql = Sql::new(&format!("INSERT INTO {table} ({columns}) VALUES "));
-        for (i, row) in rows.by_ref().take(per).enumerate() {
+        for (i, row) in rows.by_ref().take(n).enumerate() {
             sql.push(if i > 0 { ", (" } else { "(" });
             for (j, arg) in row.into_iter().enumerate() {
                 if j > 0 {
@@ -96,20 +123,46 @@ pub(super) async fn point_accounts_in(
     select_in(conn, head, t, "id", ids, "", point_account).await
 }
 
-/// Increase records with points remaining (`debts: false`) or decrease records with debt left,
-/// oldest first (`debts: true`), of these accounts.
-pub(super) async fn open_records_in(
+fn earning(row: &crate::row::Row) -> AppResult<(String, Earning<String>)> {
+    Ok((
+        row.text("account_id")?,
+        Earning {
+            id: row.text("id")?,
+            remaining: row.i64("remaining")?,
+            expires_at_ms: row.opt_i64("expires_at_ms")?,
+            created_at_ms: row.i64("created_at_ms")?,
+        },
+    ))
+}
+
+/// The increase records with points remaining of these accounts, only what the ledger needs.
+pub(super) async fn open_earnings_in(
     conn: &mut Conn<'_>,
     t: TenantId,
     accounts: &[String],
-    debts: bool,
+) -> AppResult<Vec<(String, Earning<String>)>> {
+    let head = "SELECT account_id, id, remaining, expires_at_ms, created_at_ms FROM point_records \
+                WHERE tenant_id = ";
+    select_in(
+        conn,
+        head,
+        t,
+        "account_id",
+        accounts,
+        " AND remaining > 0",
+        earning,
+    )
+    .await
+}
+
+/// The decrease records with debt left of these accounts, oldest first.
+pub(super) async fn open_debts_in(
+    conn: &mut Conn<'_>,
+    t: TenantId,
+    accounts: &[String],
 ) -> AppResult<Vec<PointRecord>> {
     let head = "SELECT * FROM point_records WHERE tenant_id = ";
-    let tail = if debts {
-        " AND debt > 0 ORDER BY created_at_ms, id"
-    } else {
-        " AND remaining > 0"
-    };
+    let tail = " AND debt > 0 ORDER BY created_at_ms, id";
     select_in(conn, head, t, "account_id", accounts, tail, record).await
 }
 
@@ -234,13 +287,14 @@ impl SqlTx {
         now_ms: i64,
     ) -> AppResult<()> {
         // `VALUES` rows name their columns column1… in both databases.
-        for chunk in values.chunks(PARAMS_PER_STATEMENT / 4) {
+        let mut values = values.iter();
+        for n in row_counts(values.len(), 4) {
             let mut sql = Sql::new(
                 "UPDATE point_accounts SET accumulated = v.column2, available = v.column3, \
                  expired = v.column4, updated_at_ms = ",
             );
             sql.bind(Arg::Int(now_ms)).push(" FROM (VALUES ");
-            for (i, (id, b)) in chunk.iter().enumerate() {
+            for (i, (id, b)) in values.by_ref().take(n).enumerate() {
                 sql.push(if i > 0 { ", (" } else { "(" });
                 sql.bind(Arg::Text(id.clone())).push(", ");
                 sql.bind(Arg::Int(b.accumulated)).push(", ");
@@ -274,5 +328,20 @@ impl SqlTx {
             self.exec(&sql).await?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::row_counts;
+
+    #[test]
+    fn rows_go_in_full_statements_then_halving_ones() {
+        assert_eq!(row_counts(0, 22), Vec::<usize>::new());
+        // 1536 / 22 = 69 rows: 64 a statement.
+        assert_eq!(row_counts(200, 22), vec![64, 64, 64, 8]);
+        assert_eq!(row_counts(7, 6), vec![4, 2, 1]);
+        assert_eq!(row_counts(300, 6), vec![256, 32, 8, 4]);
+        assert_eq!(row_counts(5, 4000), vec![1, 1, 1, 1, 1]);
     }
 }

@@ -20,7 +20,7 @@ use patron_app::ports::{JobsReads, JobsWrites, RetentionCounters};
 use patron_app::{AppError, AppResult};
 use patron_domain::ids::{JobRunId, MemberId, TenantId};
 use patron_domain::jobs::{Job, RunStatus, Trigger};
-use patron_domain::points::Balances;
+use patron_domain::points::{Balances, Earning};
 
 fn corrupt(what: &str, value: &str) -> AppError {
     AppError::Store(format!("stored {what} '{value}' is not valid"))
@@ -111,11 +111,12 @@ macro_rules! impl_jobs_reads {
                 limit: u32,
             ) -> AppResult<Vec<String>> {
                 // The partial index on (tenant, expiry) WHERE remaining > 0 serves the scan;
-                // expired sources leave it, so each batch starts at the next due ones.
+                // expired sources leave it, so each batch finds the next due ones. No ORDER BY:
+                // any due records will do, and a sort would make a planner that prefers the
+                // (tenant, account) index sort every open record for each batch.
                 let sql = sql!(
                     "SELECT DISTINCT account_id FROM (SELECT account_id FROM point_records \
-                     WHERE tenant_id = $1 AND remaining > 0 AND expires_at_ms < $2 \
-                     ORDER BY expires_at_ms LIMIT $3) due",
+                     WHERE tenant_id = $1 AND remaining > 0 AND expires_at_ms < $2 LIMIT $3) due",
                     t.get(),
                     before_ms,
                     limit
@@ -137,15 +138,15 @@ macro_rules! impl_jobs_reads {
                 &mut self,
                 t: TenantId,
                 accounts: &[String],
-            ) -> AppResult<Vec<PointRecord>> {
-                bulk::open_records_in(&mut self.read_conn()?, t, accounts, false).await
+            ) -> AppResult<Vec<(String, Earning<String>)>> {
+                bulk::open_earnings_in(&mut self.read_conn()?, t, accounts).await
             }
             async fn open_debts_in(
                 &mut self,
                 t: TenantId,
                 accounts: &[String],
             ) -> AppResult<Vec<PointRecord>> {
-                bulk::open_records_in(&mut self.read_conn()?, t, accounts, true).await
+                bulk::open_debts_in(&mut self.read_conn()?, t, accounts).await
             }
             async fn expired_tier_records(
                 &mut self,
