@@ -115,12 +115,14 @@ fn orders_of(program: &str, i: u64, now_ms: i64) -> Vec<(i64, OrderInput)> {
                 .unwrap_or(0)
                 .rem_euclid(span);
         let (channel, store) = OUTLETS[(mix(i * 100 + k, 33) % OUTLETS.len() as u64) as usize];
+        let mut total = 0;
         let lines: Vec<LineInput> = (0..1 + mix(i * 100 + k, 34) % 3)
             .map(|l| {
                 let p = (mix(i * 1000 + k * 10 + l, 35) % crate::master_data::demo::PRODUCTS as u64)
                     as usize;
                 let qty = 1 + (mix(i * 1000 + k * 10 + l, 36) % 3) as i64;
                 let net = crate::master_data::demo::price_fen(p) as i64 * qty;
+                total += net;
                 LineInput {
                     product_code: format!("SKU{:06}", p + 1),
                     quantity: qty,
@@ -130,11 +132,6 @@ fn orders_of(program: &str, i: u64, now_ms: i64) -> Vec<(i64, OrderInput)> {
             })
             .collect();
         let method = METHODS[(mix(i * 100 + k, 37) % METHODS.len() as u64) as usize];
-        let total: i64 = lines
-            .iter()
-            .filter_map(|l| l.net_amount.as_deref())
-            .filter_map(|a| a.replace('.', "").parse::<i64>().ok())
-            .sum();
         let no = format!("DEMO{i:06}{k:03}");
         out.push((
             at,

@@ -169,7 +169,7 @@ impl OrderRequest {
 }
 
 /// A signed amount as text: a refund's are negative.
-fn money(fen: i64) -> String {
+pub(crate) fn money(fen: i64) -> String {
     if fen < 0 {
         format!("-{}", format_fen(-fen))
     } else {

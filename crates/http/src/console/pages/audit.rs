@@ -46,7 +46,7 @@ fn day_start(day: NaiveDate, tz: Tz) -> Option<i64> {
 }
 
 /// A `YYYY-MM-DD` filter: the start of that day, or of the next one for the inclusive "to".
-fn parse_day(raw: &str, tz: Tz, next_day: bool) -> Result<Option<i64>, ()> {
+pub(crate) fn parse_day(raw: &str, tz: Tz, next_day: bool) -> Result<Option<i64>, ()> {
     if raw.is_empty() {
         return Ok(None);
     }

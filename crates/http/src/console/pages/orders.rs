@@ -2,6 +2,8 @@
 //! store and days (in the tenant's zone); an order opens to its lines, payments, discounts, the
 //! points each line produced, and its refunds or original.
 
+use super::audit::parse_day;
+use crate::api::orders::money;
 use crate::auth::perm;
 use crate::console::form::Errors;
 use crate::console::guard::Console;
@@ -14,13 +16,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use chrono::{NaiveDate, TimeZone};
 use patron_app::model::ListQuery;
 use patron_app::orders::model::{OrderFilter, StoredOrder};
 use patron_app::orders::read;
 use patron_app::ports::Reads;
 use patron_domain::ids::StoreId;
-use patron_domain::money::format_fen;
 use patron_domain::orders::Direction;
 use std::collections::HashMap;
 
@@ -43,29 +43,6 @@ struct Filters {
 
 fn text(v: &Option<String>) -> String {
     v.as_deref().unwrap_or_default().trim().to_string()
-}
-
-/// A signed amount in yuan.
-fn money(fen: i64) -> String {
-    if fen < 0 {
-        format!("-{}", format_fen(-fen))
-    } else {
-        format_fen(fen)
-    }
-}
-
-/// The start of a `YYYY-MM-DD` day in `tz` (of the next day for an inclusive "to").
-fn day(raw: &str, tz: chrono_tz::Tz, next: bool) -> Result<Option<i64>, ()> {
-    if raw.is_empty() {
-        return Ok(None);
-    }
-    let d = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| ())?;
-    let d = if next { d.succ_opt().ok_or(())? } else { d };
-    let midnight = d.and_hms_opt(0, 0, 0).ok_or(())?;
-    tz.from_local_datetime(&midnight)
-        .earliest()
-        .map(|t| Some(t.timestamp_millis()))
-        .ok_or(())
 }
 
 struct Row {
@@ -176,8 +153,8 @@ async fn list(
     .page();
     let mut errors = Errors::none();
     let bad_day = c.t("err.invalid_date").to_string();
-    let from_ms = day(&from, tz, false);
-    let to_ms = day(&to, tz, true);
+    let from_ms = parse_day(&from, tz, false);
+    let to_ms = parse_day(&to, tz, true);
     if from_ms.is_err() {
         errors = Errors::field("from", bad_day.clone());
     } else if to_ms.is_err() {
