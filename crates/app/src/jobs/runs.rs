@@ -23,6 +23,9 @@ use patron_domain::rbac::Permission;
 /// Batches take well under a second; five minutes leaves room for a slow disk.
 pub const STALE_AFTER_MS: i64 = 5 * 60_000;
 
+/// A run that wrote at least this many records refreshes the statistics of the tables it grew.
+const BULK_ROWS: i64 = 10_000;
+
 /// The clock of a run that outlives its request.
 pub type Now = dyn Fn() -> i64 + Send + Sync;
 
@@ -151,10 +154,18 @@ pub async fn run(
 /// Works a claimed run to its end and records the outcome. A failure becomes the run's status
 /// and error rather than this function's.
 pub async fn execute(store: &dyn Store, mut run: JobRun, now: &Now) -> JobRun {
-    let result = match run.job {
+    let mut result = match run.job {
         Job::ExpirePoints => super::expire::run(store, &mut run, now).await,
         Job::TierRetention => super::retention::run(store, &mut run, now).await,
     };
+    if result.is_ok() && run.changed >= BULK_ROWS {
+        result = async {
+            let mut tx = store.begin().await?;
+            tx.refresh_job_statistics(run.job).await?;
+            tx.commit().await
+        }
+        .await;
+    }
     let at = now();
     run.heartbeat_at_ms = at;
     run.finished_at_ms = Some(at);

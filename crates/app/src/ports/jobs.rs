@@ -93,6 +93,11 @@ pub trait JobsWrites: Send {
     async fn job_progress(&mut self, run: &JobRun) -> AppResult<()>;
     /// Stores the outcome: status, counts, summary, error, finish time.
     async fn finish_job_run(&mut self, run: &JobRun) -> AppResult<()>;
+    /// Refreshes the planner's statistics of the tables `job` grew, after a run that wrote
+    /// many rows (PostgreSQL; SQLite keeps none unless asked), as imports do for members: with
+    /// statistics from before, a table that doubled still counts as it was, and the joins of
+    /// `patron verify` turn quadratic.
+    async fn refresh_job_statistics(&mut self, job: Job) -> AppResult<()>;
 
     /// Takes these accounts for the transaction (PostgreSQL: their row locks), as
     /// `lock_point_account` does for one.

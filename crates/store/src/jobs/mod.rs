@@ -267,6 +267,17 @@ impl JobsWrites for SqlTx {
         Ok(())
     }
 
+    async fn refresh_job_statistics(&mut self, job: Job) -> AppResult<()> {
+        if let SqlTx::Sqlx(..) = self {
+            let tables = match job {
+                Job::ExpirePoints => "point_records, point_relations, point_accounts",
+                Job::TierRetention => "tier_records, member_accounts",
+            };
+            self.exec(&sql!(&format!("ANALYZE {tables}"))).await?;
+        }
+        Ok(())
+    }
+
     async fn lock_point_accounts_in(&mut self, t: TenantId, ids: &[String]) -> AppResult<()> {
         // As `lock_point_account`: a no-op update takes the row locks on PostgreSQL.
         let head = "UPDATE point_accounts SET updated_at_ms = updated_at_ms WHERE tenant_id = ";
