@@ -1,15 +1,8 @@
-//! The console in a real browser: headless Chromium driven through chromedriver.
-//!
-//! Slow, so only on SQLite (the store is tested on both databases elsewhere). Needs chromedriver
-//! and Chromium (Debian: `chromium`, `chromium-driver`); `PATRON_SKIP_BROWSER=1` skips these
-//! tests where they are missing.
+//! Signing in, switching language, roles and users, form errors and refusals, in the browser.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "support/browser.rs"]
-mod browser;
-
-use browser::with_browser;
+use crate::driver::with_browser;
 use patron_testkit::{spawn_app, Db};
 use serde_json::{json, Value};
 

@@ -4,12 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-// Shared with browser.rs, which uses helpers these tests do not.
-#[allow(dead_code)]
-#[path = "support/browser.rs"]
-mod browser;
-
-use browser::{with_browser, Browser};
+use crate::driver::{with_browser, Browser};
 use patron_testkit::{spawn_app, Client, Db};
 use serde_json::{json, Value};
 

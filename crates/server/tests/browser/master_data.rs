@@ -6,11 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 // Shared with `browser.rs`; this file uses only part of it.
-#[allow(dead_code)]
-#[path = "support/browser.rs"]
-mod browser;
-
-use browser::{with_browser, Browser};
+use crate::driver::{with_browser, Browser};
 use patron_testkit::{spawn_app, Client, Db};
 use serde_json::json;
 
