@@ -56,7 +56,7 @@ impl LitePool {
             | OpenFlags::SQLITE_OPEN_URI;
         let conn = Connection::open_with_flags(&self.path, flags).map_err(fail)?;
         conn.busy_timeout(Duration::from_secs(10)).map_err(fail)?;
-        conn.set_prepared_statement_cache_capacity(64);
+        conn.set_prepared_statement_cache_capacity(256);
         Ok(conn)
     }
 

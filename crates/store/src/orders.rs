@@ -8,6 +8,7 @@ use crate::reads::{all, optional, page, page_rows, ListSpec, ReadConn, SqlReader
 use crate::sql::{sql, Arg, Sql};
 use crate::writes::SqlTx;
 use async_trait::async_trait;
+use patron_app::members::model::MemberAccount;
 use patron_app::model::{ListQuery, Page};
 use patron_app::orders::model::{
     OrderFilter, OutboxEvent, StoredDiscount, StoredLine, StoredOrder, StoredPayment,
@@ -444,20 +445,21 @@ impl OrdersWrites for SqlTx {
         t: TenantId,
         member: MemberId,
         at_ms: i64,
-    ) -> AppResult<()> {
-        self.exec(&sql!(
-            "UPDATE member_accounts SET \
-             first_purchase_at_ms = CASE WHEN first_purchase_at_ms IS NULL OR first_purchase_at_ms > $3 \
-               THEN $3 ELSE first_purchase_at_ms END, \
-             last_purchase_at_ms = CASE WHEN last_purchase_at_ms IS NULL OR last_purchase_at_ms < $3 \
-               THEN $3 ELSE last_purchase_at_ms END \
-             WHERE tenant_id = $1 AND id = $2",
-            t.get(),
-            member.to_string(),
-            at_ms
-        ))
-        .await?;
-        Ok(())
+    ) -> AppResult<Option<MemberAccount>> {
+        let rows = self
+            .fetch(&sql!(
+                "UPDATE member_accounts SET \
+                 first_purchase_at_ms = CASE WHEN first_purchase_at_ms IS NULL OR first_purchase_at_ms > $3 \
+                   THEN $3 ELSE first_purchase_at_ms END, \
+                 last_purchase_at_ms = CASE WHEN last_purchase_at_ms IS NULL OR last_purchase_at_ms < $3 \
+                   THEN $3 ELSE last_purchase_at_ms END \
+                 WHERE tenant_id = $1 AND id = $2 RETURNING *",
+                t.get(),
+                member.to_string(),
+                at_ms
+            ))
+            .await?;
+        rows.first().map(crate::members::rows::member).transpose()
     }
 
     async fn insert_outbox(&mut self, events: &[OutboxEvent]) -> AppResult<()> {

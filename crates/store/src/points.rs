@@ -301,51 +301,28 @@ impl PointsWrites for SqlTx {
         t: TenantId,
         member: MemberId,
         point_group: &str,
-    ) -> AppResult<bool> {
-        // A no-op update takes the row lock on PostgreSQL until the commit; SQLite has one
-        // writer, so the transaction holds everything already.
-        let changed = self
-            .exec(&sql!(
+    ) -> AppResult<Option<PointAccount>> {
+        // A no-op update takes the row lock on PostgreSQL until the commit (SQLite has one
+        // writer, so the transaction holds everything already); RETURNING reads the row under
+        // that lock in the same statement.
+        let rows = self
+            .fetch(&sql!(
                 "UPDATE point_accounts SET updated_at_ms = updated_at_ms \
-                 WHERE tenant_id = $1 AND member_id = $2 AND point_group_id = $3",
+                 WHERE tenant_id = $1 AND member_id = $2 AND point_group_id = $3 RETURNING *",
                 t.get(),
                 member.to_string(),
                 point_group
             ))
             .await?;
-        Ok(changed > 0)
+        rows.first().map(point_account).transpose()
     }
 
-    async fn insert_point_record(&mut self, r: &PointRecord) -> AppResult<()> {
-        self.exec(&Sql::with(
-            format!(
-                "INSERT INTO point_records ({RECORD_COLUMNS}) VALUES ({})",
-                (1..=RECORD_COLUMN_COUNT)
-                    .map(|i| format!("${i}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            record_args(r),
-        ))
-        .await?;
-        Ok(())
+    async fn insert_point_records(&mut self, rs: &[PointRecord]) -> AppResult<()> {
+        self.insert_records(rs).await
     }
 
     async fn insert_point_relations(&mut self, rs: &[PointRelation]) -> AppResult<()> {
-        for r in rs {
-            self.exec(&sql!(
-                "INSERT INTO point_relations (tenant_id, id, target_record_id, source_record_id, points, created_at_ms) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-                r.tenant_id.get(),
-                &r.id,
-                &r.target_record_id,
-                &r.source_record_id,
-                r.points,
-                r.created_at_ms
-            ))
-            .await?;
-        }
-        Ok(())
+        self.insert_relations(rs).await
     }
 
     async fn set_remaining(&mut self, t: TenantId, record: &str, remaining: i64) -> AppResult<()> {

@@ -8,6 +8,7 @@ use super::resolve::Prepared;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::members::model::TierRecord;
+use crate::points::model::PointRecord;
 use crate::ports::Tx;
 use crate::secrets::new_uuid;
 use patron_domain::ids::TenantId;
@@ -22,6 +23,9 @@ pub struct Accepted {
     pub order: StoredOrder,
     pub replayed: bool,
     pub tier_change: Option<TierRecord>,
+    /// The point records the order wrote, when the use case has them at hand (a new normal
+    /// order); `None` asks the caller to read them.
+    pub point_records: Option<Vec<PointRecord>>,
 }
 
 /// The order's header as a row; amounts signed by direction.
@@ -171,24 +175,30 @@ pub async fn accept(tx: &mut dyn Tx, ctx: &Ctx, p: Prepared) -> AppResult<Accept
             order: existing(tx, t, o).await?,
             replayed: true,
             tier_change: None,
+            point_records: None,
         });
     }
     write_documents(tx, &p, &order, o).await?;
     let mut events = Vec::new();
     let mut tier_change = None;
+    let mut point_records = Vec::new();
     if let Some(member) = &p.member {
         // Takes the member's row first: one member's orders are processed one at a time.
-        tx.record_purchase(t, member.id, o.ordered_at_ms).await?;
         let member = tx
-            .member(t, member.id)
+            .record_purchase(t, member.id, o.ordered_at_ms)
             .await?
             .ok_or(AppError::NotFound("member"))?;
         if member.status == MemberStatus::Normal {
-            let earned = earn::transaction_points(tx, ctx, &p, &member, &order).await?;
+            let current = tx.active_tier_record(t, member.id).await?;
+            let tier = current.as_ref().map(|r| r.tier_id.as_str());
+            let earned =
+                earn::transaction_points(tx, ctx, &p, &member, tier.unwrap_or_default(), &order)
+                    .await?;
             order.points_change = earned.total;
             if earned.total != 0 {
                 tx.set_points_change(t, &order.id, earned.total).await?;
             }
+            point_records = earned.records;
             let add = crate::ports::RetentionCounters {
                 points: earned.upgradeable,
                 spend_fen: o.paid_fen,
@@ -197,6 +207,7 @@ pub async fn accept(tx: &mut dyn Tx, ctx: &Ctx, p: Prepared) -> AppResult<Accept
             tier_change = crate::tiers::upgrade::after_event(
                 tx,
                 &member,
+                current.as_ref(),
                 &p.rules,
                 o.ordered_at_ms,
                 ctx.now_ms,
@@ -227,5 +238,6 @@ pub async fn accept(tx: &mut dyn Tx, ctx: &Ctx, p: Prepared) -> AppResult<Accept
         order,
         replayed: false,
         tier_change,
+        point_records: Some(point_records),
     })
 }

@@ -17,11 +17,12 @@ use patron_domain::points::rule::{order_points, Earned as RuleEarned, Line, Orde
 use patron_domain::points::Operation;
 use std::collections::BTreeMap;
 
-/// What an order earned: all points, and those counted towards tiers.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// What an order earned: all points, those counted towards tiers, and the records written.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Earned {
     pub total: i64,
     pub upgradeable: i64,
+    pub records: Vec<crate::points::model::PointRecord>,
 }
 
 /// The (line, rule) firings of an order for a member in `tier`; nothing is written.
@@ -60,21 +61,17 @@ pub fn firings(p: &Prepared, tier: &str) -> Vec<RuleEarned<String>> {
 }
 
 /// Posts the order's transaction points to the member's accounts, one account after another in
-/// a fixed order (so concurrent orders cannot deadlock).
+/// a fixed order (so concurrent orders cannot deadlock); `tier` is the member's active tier.
 pub async fn transaction_points(
     tx: &mut dyn Tx,
     ctx: &Ctx,
     p: &Prepared,
     member: &MemberAccount,
+    tier: &str,
     order: &StoredOrder,
 ) -> AppResult<Earned> {
     let t = member.tenant_id;
-    let tier = tx
-        .active_tier_record(t, member.id)
-        .await?
-        .map(|r| r.tier_id)
-        .unwrap_or_default();
-    let fired = firings(p, &tier);
+    let fired = firings(p, tier);
     let counted = crate::tiers::upgrade::counted_group(&p.rules);
     let mut by_group: BTreeMap<String, Vec<RuleEarned<String>>> = BTreeMap::new();
     for e in fired {
@@ -82,7 +79,7 @@ pub async fn transaction_points(
     }
     let mut out = Earned::default();
     for (group, fired) in by_group {
-        let (account, mut book) = ledger::open(tx, t, member.id, &group).await?;
+        let (account, mut book) = ledger::open_to_earn(tx, t, member.id, &group).await?;
         let mut postings = Vec::with_capacity(fired.len());
         for e in fired {
             let rule = p.rules.point_rules.iter().find(|r| r.id == e.rule);
@@ -110,7 +107,9 @@ pub async fn transaction_points(
             }
             postings.push((posting, record));
         }
-        ledger::write_all(tx, &book, postings, ctx.now_ms).await?;
+        out.records
+            .extend(ledger::write_all(tx, &book, postings, ctx.now_ms).await?);
     }
+    out.records.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(out)
 }

@@ -57,6 +57,7 @@ pub async fn refund(tx: &mut dyn Tx, ctx: &Ctx, mut p: Prepared) -> AppResult<Ac
             order: existing(tx, t, &p.order).await?,
             replayed: true,
             tier_change: None,
+            point_records: None,
         });
     }
     let stored_lines = tx.order_lines(t, &original.id).await?;
@@ -107,6 +108,7 @@ pub async fn refund(tx: &mut dyn Tx, ctx: &Ctx, mut p: Prepared) -> AppResult<Ac
             order: existing(tx, t, &p.order).await?,
             replayed: true,
             tier_change: None,
+            point_records: None,
         });
     }
     write_documents(tx, &p, &order, &p.order).await?;
@@ -162,6 +164,7 @@ pub async fn refund(tx: &mut dyn Tx, ctx: &Ctx, mut p: Prepared) -> AppResult<Ac
         order,
         replayed: false,
         tier_change: None,
+        point_records: None,
     })
 }
 

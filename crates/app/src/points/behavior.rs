@@ -127,9 +127,18 @@ pub async fn award(
             points,
             ..RetentionCounters::default()
         };
-        tier_change =
-            crate::tiers::upgrade::after_event(tx, &m, &rules, ctx.now_ms, ctx.now_ms, add, tz)
-                .await?;
+        let current = tx.active_tier_record(t, m.id).await?;
+        tier_change = crate::tiers::upgrade::after_event(
+            tx,
+            &m,
+            current.as_ref(),
+            &rules,
+            ctx.now_ms,
+            ctx.now_ms,
+            add,
+            tz,
+        )
+        .await?;
     }
     Ok(Awarded {
         posted: Adjusted {

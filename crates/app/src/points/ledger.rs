@@ -22,19 +22,8 @@ pub async fn open(
     member: MemberId,
     point_group: &str,
 ) -> AppResult<(PointAccount, Ledger<String>)> {
-    if !tx.lock_point_account(t, member, point_group).await? {
-        return Err(ValidationError::new(
-            "point_group",
-            "unknown_point_group",
-            format!("the member has no account in point group '{point_group}'"),
-        )
-        .into());
-    }
+    let account = lock(tx, t, member, point_group).await?;
     // Read under the lock, so no concurrent posting is missed.
-    let account = tx
-        .point_account(t, member, point_group)
-        .await?
-        .ok_or(AppError::NotFound("point account"))?;
     let earnings = tx.open_earnings(t, &account.id).await?;
     let debts = tx.open_debts(t, &account.id).await?;
     let ledger = book(
@@ -43,6 +32,40 @@ pub async fn open(
         debts.into_iter().map(debt).collect(),
     );
     Ok((account, ledger))
+}
+
+/// [`open`] for postings that only earn: an earning repays debts but takes from no earlier
+/// record, so the open earnings (all of a long-standing member's unspent records) are not read.
+/// The ledger it gives must not be used to spend, reverse or expire.
+pub async fn open_to_earn(
+    tx: &mut dyn Tx,
+    t: TenantId,
+    member: MemberId,
+    point_group: &str,
+) -> AppResult<(PointAccount, Ledger<String>)> {
+    let account = lock(tx, t, member, point_group).await?;
+    let debts = tx.open_debts(t, &account.id).await?;
+    let ledger = book(&account, Vec::new(), debts.into_iter().map(debt).collect());
+    Ok((account, ledger))
+}
+
+/// Takes the account for this transaction and reads it under the lock.
+async fn lock(
+    tx: &mut dyn Tx,
+    t: TenantId,
+    member: MemberId,
+    point_group: &str,
+) -> AppResult<PointAccount> {
+    tx.lock_point_account(t, member, point_group)
+        .await?
+        .ok_or_else(|| {
+            ValidationError::new(
+                "point_group",
+                "unknown_point_group",
+                format!("the member has no account in point group '{point_group}'"),
+            )
+            .into()
+        })
 }
 
 /// An increase record with points remaining, as the ledger sees it.
@@ -258,12 +281,12 @@ pub async fn write_all(
     let mut written = Vec::with_capacity(postings.len());
     for (posting, record) in &postings {
         let c = changes(after, posting, record.clone(), now_ms);
-        tx.insert_point_record(&c.record).await?;
         relations.extend(c.relations);
         remaining.extend(c.remaining);
         debts.extend(c.debts);
         written.push(c.record);
     }
+    tx.insert_point_records(&written).await?;
     tx.insert_point_relations(&relations).await?;
     for (source, left) in &remaining {
         tx.set_remaining(t, source, *left).await?;

@@ -2,6 +2,7 @@
 //! figures the tier engine reads from them, and the outbox.
 
 use crate::error::AppResult;
+use crate::members::model::MemberAccount;
 use crate::model::{ListQuery, Page};
 use crate::orders::model::{
     OrderFilter, OutboxEvent, StoredDiscount, StoredLine, StoredOrder, StoredPayment,
@@ -81,9 +82,14 @@ pub trait OrdersWrites: Send {
     ) -> AppResult<()>;
     async fn set_refund_status(&mut self, t: TenantId, order: &str, status: &str) -> AppResult<()>;
     async fn set_points_change(&mut self, t: TenantId, order: &str, change: i64) -> AppResult<()>;
-    /// Moves the member's first and last purchase times to include `at_ms`; also takes the
-    /// member's row for this transaction, so one member's orders are processed one at a time.
-    async fn record_purchase(&mut self, t: TenantId, member: MemberId, at_ms: i64)
-        -> AppResult<()>;
+    /// Moves the member's first and last purchase times to include `at_ms` and returns the
+    /// member as it stands; also takes the member's row for this transaction, so one member's
+    /// orders are processed one at a time.
+    async fn record_purchase(
+        &mut self,
+        t: TenantId,
+        member: MemberId,
+        at_ms: i64,
+    ) -> AppResult<Option<MemberAccount>>;
     async fn insert_outbox(&mut self, events: &[OutboxEvent]) -> AppResult<()>;
 }

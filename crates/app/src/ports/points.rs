@@ -44,16 +44,18 @@ pub trait PointsReads: Send {
 
 #[async_trait]
 pub trait PointsWrites: Send {
-    /// Takes the member's account in the group for this transaction (PostgreSQL: its row lock),
-    /// before its balances and open records are read, so concurrent postings to one account
-    /// happen one after another. `false` when there is no such account.
+    /// Takes the member's account in the group for this transaction (PostgreSQL: its row lock)
+    /// and returns it as it stands under the lock, before its open records are read, so
+    /// concurrent postings to one account happen one after another. `None` when there is no
+    /// such account.
     async fn lock_point_account(
         &mut self,
         t: TenantId,
         member: MemberId,
         point_group: &str,
-    ) -> AppResult<bool>;
-    async fn insert_point_record(&mut self, r: &PointRecord) -> AppResult<()>;
+    ) -> AppResult<Option<PointAccount>>;
+    /// Inserts the records in as few statements as their number allows.
+    async fn insert_point_records(&mut self, rs: &[PointRecord]) -> AppResult<()>;
     async fn insert_point_relations(&mut self, rs: &[PointRelation]) -> AppResult<()>;
     async fn set_remaining(&mut self, t: TenantId, record: &str, remaining: i64) -> AppResult<()>;
     async fn set_debt(&mut self, t: TenantId, record: &str, debt: i64) -> AppResult<()>;

@@ -97,11 +97,14 @@ pub async fn values<'a>(
     Ok(out)
 }
 
-/// Runs the upgrade check for `member` after an event at `at_ms` that contributed `add` to the
-/// counters; returns the new tier record if the member moved up.
+/// Runs the upgrade check for `member`, whose active tier record is `current` (read under the
+/// member's row lock), after an event at `at_ms` that contributed `add` to the counters; returns
+/// the new tier record if the member moved up.
+#[allow(clippy::too_many_arguments)]
 pub async fn after_event(
     tx: &mut dyn Tx,
     member: &MemberAccount,
+    current: Option<&TierRecord>,
     rules: &ProgramRules,
     at_ms: i64,
     now_ms: i64,
@@ -109,8 +112,7 @@ pub async fn after_event(
     tz: chrono_tz::Tz,
 ) -> AppResult<Option<TierRecord>> {
     let t = member.tenant_id;
-    let current = tx.active_tier_record(t, member.id).await?;
-    let current_rank = rank_of(rules, current.as_ref().map(|r| r.tier_id.as_str()));
+    let current_rank = rank_of(rules, current.map(|r| r.tier_id.as_str()));
     let candidates = values(&mut *tx, member, rules, at_ms, &Pending::default()).await?;
     let chosen = upgrade_rule(current_rank, &candidates).map(|r| r.key);
     let counters = RetentionCounters {

@@ -68,7 +68,10 @@ pub async fn create(
                 Direction::Refund => refund::refund(tx, &ctx, prepared).await?,
             };
             let t = done.order.tenant_id;
-            let records = tx.order_point_records(t, &done.order.id).await?;
+            let records = match done.point_records {
+                Some(r) => r,
+                None => tx.order_point_records(t, &done.order.id).await?,
+            };
             let view = AcceptedView {
                 order: OrderView::from(&done.order),
                 replayed: done.replayed,

@@ -224,7 +224,7 @@ impl SqlTx {
         Ok(())
     }
 
-    pub(super) async fn insert_records(&mut self, rs: &[PointRecord]) -> AppResult<()> {
+    pub(crate) async fn insert_records(&mut self, rs: &[PointRecord]) -> AppResult<()> {
         let rows = rs.iter().map(record_args).collect();
         for sql in inserts("point_records", RECORD_COLUMNS, RECORD_COLUMN_COUNT, rows) {
             self.exec(&sql).await?;
@@ -232,7 +232,7 @@ impl SqlTx {
         Ok(())
     }
 
-    pub(super) async fn insert_relations(&mut self, rs: &[PointRelation]) -> AppResult<()> {
+    pub(crate) async fn insert_relations(&mut self, rs: &[PointRelation]) -> AppResult<()> {
         let rows = rs
             .iter()
             .map(|r| {
