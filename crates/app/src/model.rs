@@ -16,6 +16,9 @@ pub struct Tenant {
     pub status: TenantStatus,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
+    /// Bumped by the database on every change to the configuration orders read (migration
+    /// 0009), so cached copies of it know when they are stale.
+    pub config_version: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -95,6 +95,7 @@ pub async fn create(tx: &mut dyn Tx, ctx: &Ctx, p: PreparedTenant) -> AppResult<
         status: TenantStatus::Active,
         created_at_ms: ctx.now_ms,
         updated_at_ms: ctx.now_ms,
+        config_version: 0,
     };
     tenant.id = tx.insert_tenant(&tenant).await?;
     let mut admin_role = None;

@@ -32,6 +32,7 @@ pub(crate) fn tenant(row: &Row) -> AppResult<Tenant> {
         status: TenantStatus::parse(&status).map_err(|_| corrupt("status", &status))?,
         created_at_ms: row.i64("created_at_ms")?,
         updated_at_ms: row.i64("updated_at_ms")?,
+        config_version: row.i64("config_version")?,
     })
 }
 

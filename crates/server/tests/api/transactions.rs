@@ -18,6 +18,7 @@ fn tenant(code: &str) -> Tenant {
         status: TenantStatus::Active,
         created_at_ms: 1,
         updated_at_ms: 1,
+        config_version: 0,
     }
 }
 
