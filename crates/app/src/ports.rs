@@ -175,6 +175,10 @@ pub trait Store: Send + Sync + 'static {
     fn backend(&self) -> &'static str;
     /// A handle for reads outside a transaction.
     async fn reader(&self) -> AppResult<Box<dyn Reads>>;
+    /// A handle whose reads all see the database as of one moment (a read-only transaction,
+    /// ended when the handle is dropped), for reports that page through many rows. It writes
+    /// nothing and, on SQLite, does not hold up the writer.
+    async fn snapshot(&self) -> AppResult<Box<dyn Reads>>;
     /// Starts a write transaction.
     async fn begin(&self) -> AppResult<Box<dyn Tx>>;
     /// Checks the database answers.

@@ -12,6 +12,7 @@ pub mod operation;
 pub mod rate;
 pub mod rule;
 pub mod rule_input;
+pub mod simulation;
 
 pub use account::Balances;
 pub use fifo::{allocate, allocate_all, returned_expiry, Allocation, Earning, Shortfall};

@@ -197,6 +197,24 @@ impl Store for SqlStore {
         }
     }
 
+    async fn snapshot(&self) -> AppResult<Box<dyn Reads>> {
+        match &self.lite {
+            Some(lite) => {
+                let mut conn = lite.get()?;
+                conn.begin_read()?;
+                Ok(Box::new(SqlReader::Lite(conn)))
+            }
+            None => {
+                let mut tx = self.read.begin().await.map_err(db)?;
+                sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?;
+                Ok(Box::new(SqlReader::Snapshot(tx)))
+            }
+        }
+    }
+
     async fn begin(&self) -> AppResult<Box<dyn Tx>> {
         let tx = match &self.writer {
             Some(writer) => SqlTx::Lite(writer.begin().await?),

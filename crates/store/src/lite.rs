@@ -70,6 +70,7 @@ impl LitePool {
         Ok(LiteConn {
             conn: Some(conn),
             pool: Arc::clone(self),
+            reading: false,
         })
     }
 }
@@ -77,6 +78,8 @@ impl LitePool {
 pub(crate) struct LiteConn {
     conn: Option<Connection>,
     pool: Arc<LitePool>,
+    /// A read transaction is open (see `begin_read`).
+    reading: bool,
 }
 
 impl LiteConn {
@@ -85,10 +88,29 @@ impl LiteConn {
             .as_mut()
             .ok_or_else(|| AppError::Store("connection already returned".into()))
     }
+
+    /// Opens a read transaction: from its first read on, every read sees the file as of that
+    /// moment (WAL keeps the snapshot; the writer carries on). Returning the connection to the
+    /// pool ends it.
+    pub fn begin_read(&mut self) -> AppResult<()> {
+        self.conn()?.execute_batch("BEGIN").map_err(fail)?;
+        self.reading = true;
+        Ok(())
+    }
 }
 
 impl Drop for LiteConn {
     fn drop(&mut self) {
+        if self.reading {
+            // A connection whose transaction cannot be ended is not reused.
+            let ended = self
+                .conn
+                .as_mut()
+                .is_some_and(|c| c.execute_batch("ROLLBACK").is_ok());
+            if !ended {
+                return;
+            }
+        }
         if let (Some(conn), Ok(mut idle)) = (self.conn.take(), self.pool.idle.lock()) {
             if idle.len() < self.pool.max_idle {
                 idle.push(conn);

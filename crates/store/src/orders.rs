@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use patron_app::members::model::MemberAccount;
 use patron_app::model::{ListQuery, Page};
 use patron_app::orders::model::{
-    OrderFilter, OutboxEvent, StoredDiscount, StoredLine, StoredOrder, StoredPayment,
+    IssuedPoints, OrderFilter, OutboxEvent, StoredDiscount, StoredLine, StoredOrder, StoredPayment,
 };
 use patron_app::points::model::PointRecord;
 use patron_app::ports::{OrdersReads, OrdersWrites};
@@ -34,6 +34,49 @@ fn upgrade_operations() -> String {
     .map(|o| format!("'{}'", o.code()))
     .collect::<Vec<_>>()
     .join(", ")
+}
+
+/// The most ids bound in one `IN (…)` list.
+const IDS_PER_QUERY: usize = 500;
+
+/// Appends `(value, value, …)` bound as text.
+fn in_list(sql: &mut Sql, values: &[String]) {
+    sql.push("(");
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(Arg::Text(v.clone()));
+    }
+    sql.push(")");
+}
+
+/// The rows of `head … IN (ids) tail` for every chunk of `ids`, tenant bound as `$1`.
+async fn rows_for_ids(
+    conn: &mut crate::reads::Conn<'_>,
+    t: TenantId,
+    ids: &[String],
+    head: &str,
+    tail: &str,
+) -> AppResult<Vec<crate::row::Row>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(IDS_PER_QUERY) {
+        let mut sql = Sql::new(head);
+        sql.bind(Arg::Int(t.get()));
+        sql.push(" AND order_id IN ");
+        in_list(&mut sql, chunk);
+        sql.push(tail);
+        out.extend(all(conn, &sql).await?);
+    }
+    Ok(out)
+}
+
+fn issued(row: &crate::row::Row) -> AppResult<IssuedPoints> {
+    Ok(IssuedPoints {
+        order_id: row.text("order_id")?,
+        cost_center_id: row.opt_text("cost_center_id")?,
+        points: row.i64("points")?,
+    })
 }
 
 macro_rules! impl_orders_reads {
@@ -191,6 +234,112 @@ macro_rules! impl_orders_reads {
                 .iter()
                 .map(rows::order)
                 .collect()
+            }
+
+            async fn member_orders_page(
+                &mut self,
+                t: TenantId,
+                program: &str,
+                from_ms: i64,
+                to_ms: i64,
+                after: (i64, &str),
+                limit: u32,
+            ) -> AppResult<Vec<StoredOrder>> {
+                all(
+                    &mut self.read_conn()?,
+                    &sql!(
+                        "SELECT * FROM orders WHERE tenant_id = $1 AND program_id = $2 \
+                         AND direction = 'normal' AND member_id IS NOT NULL \
+                         AND ordered_at_ms >= $3 AND ordered_at_ms < $4 \
+                         AND (ordered_at_ms > $5 OR (ordered_at_ms = $5 AND id > $6)) \
+                         ORDER BY ordered_at_ms, id LIMIT $7",
+                        t.get(),
+                        program,
+                        from_ms,
+                        to_ms,
+                        after.0,
+                        after.1,
+                        i64::from(limit)
+                    ),
+                )
+                .await?
+                .iter()
+                .map(rows::order)
+                .collect()
+            }
+
+            async fn lines_of_orders(
+                &mut self,
+                t: TenantId,
+                orders: &[String],
+            ) -> AppResult<Vec<StoredLine>> {
+                rows_for_ids(
+                    &mut self.read_conn()?,
+                    t,
+                    orders,
+                    "SELECT * FROM order_lines WHERE tenant_id = ",
+                    " ORDER BY order_id, line_no",
+                )
+                .await?
+                .iter()
+                .map(rows::line)
+                .collect()
+            }
+
+            async fn payments_of_orders(
+                &mut self,
+                t: TenantId,
+                orders: &[String],
+            ) -> AppResult<Vec<StoredPayment>> {
+                rows_for_ids(
+                    &mut self.read_conn()?,
+                    t,
+                    orders,
+                    "SELECT * FROM order_payments WHERE tenant_id = ",
+                    " ORDER BY order_id, seq",
+                )
+                .await?
+                .iter()
+                .map(rows::payment)
+                .collect()
+            }
+
+            async fn points_issued_to_orders(
+                &mut self,
+                t: TenantId,
+                orders: &[String],
+            ) -> AppResult<Vec<IssuedPoints>> {
+                let mut conn = self.read_conn()?;
+                // The orders' own transaction records (point_records_order)…
+                let mut found = rows_for_ids(
+                    &mut conn,
+                    t,
+                    orders,
+                    &format!(
+                        "SELECT order_id, cost_center_id, CAST(SUM(change) AS BIGINT) AS points \
+                         FROM point_records WHERE operation = '{}' AND tenant_id = ",
+                        Operation::Transaction.code()
+                    ),
+                    " GROUP BY order_id, cost_center_id",
+                )
+                .await?;
+                // …and the reversals written under their refunds (orders_original), which carry
+                // the reversed record's cost center.
+                for chunk in orders.chunks(IDS_PER_QUERY) {
+                    let mut sql = Sql::new(&format!(
+                        "SELECT o.original_order_id AS order_id, p.cost_center_id, \
+                         CAST(SUM(p.change) AS BIGINT) AS points \
+                         FROM orders o JOIN point_records p ON p.tenant_id = o.tenant_id AND p.order_id = o.id \
+                         WHERE p.operation = '{}' AND o.tenant_id = ",
+                        Operation::ReturnReversal.code()
+                    ));
+                    sql.bind(Arg::Int(t.get()));
+                    sql.push(" AND o.original_order_id IN ");
+                    in_list(&mut sql, chunk);
+                    sql.push(" GROUP BY o.original_order_id, p.cost_center_id");
+                    found.extend(all(&mut conn, &sql).await?);
+                }
+                found.iter().map(issued).collect()
             }
 
             async fn upgradeable_points(

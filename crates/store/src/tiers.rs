@@ -1,8 +1,8 @@
 //! Storage for the tier engine: the active tier record and the retention counters.
 
 use crate::members::rows::tier_record;
-use crate::reads::{optional, ReadConn, SqlReader};
-use crate::sql::sql;
+use crate::reads::{all, optional, ReadConn, SqlReader};
+use crate::sql::{sql, Arg, Sql};
 use crate::writes::SqlTx;
 use async_trait::async_trait;
 use patron_app::members::model::TierRecord;
@@ -30,6 +30,30 @@ macro_rules! impl_tiers_reads {
                 )
                 .await?;
                 row.as_ref().map(tier_record).transpose()
+            }
+
+            async fn tier_history(
+                &mut self,
+                t: TenantId,
+                members: &[MemberId],
+            ) -> AppResult<Vec<TierRecord>> {
+                let mut out = Vec::new();
+                let mut conn = self.read_conn()?;
+                for chunk in members.chunks(500) {
+                    let mut sql = Sql::new("SELECT * FROM tier_records WHERE tenant_id = ");
+                    sql.bind(Arg::Int(t.get())).push(" AND member_id IN (");
+                    for (i, m) in chunk.iter().enumerate() {
+                        if i > 0 {
+                            sql.push(", ");
+                        }
+                        sql.bind(Arg::Text(m.to_string()));
+                    }
+                    sql.push(") ORDER BY member_id, effective_at_ms, created_at_ms, id");
+                    for row in all(&mut conn, &sql).await? {
+                        out.push(tier_record(&row)?);
+                    }
+                }
+                Ok(out)
             }
         }
     };

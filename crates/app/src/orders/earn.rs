@@ -13,9 +13,11 @@ use crate::ports::Tx;
 use crate::secrets::new_uuid;
 use patron_domain::loyalty::tier::expiry_ms;
 use patron_domain::orders::earning::{earning_amount, earning_share};
-use patron_domain::points::rule::{order_points, Earned as RuleEarned, Line, OrderFacts};
+use patron_domain::points::rule::{
+    order_points, Earned as RuleEarned, Line, OrderFacts, PointRule,
+};
 use patron_domain::points::Operation;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// What an order earned: all points, those counted towards tiers, and the records written.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -25,39 +27,98 @@ pub struct Earned {
     pub records: Vec<crate::points::model::PointRecord>,
 }
 
-/// The (line, rule) firings of an order for a member in `tier`; nothing is written.
-pub fn firings(p: &Prepared, tier: &str) -> Vec<RuleEarned<String>> {
-    let o = &p.order;
+/// An order line as the rules see it.
+#[derive(Debug, Clone, Copy)]
+pub struct LineFacts<'a> {
+    pub product_code: &'a str,
+    pub quantity: i64,
+    pub points_amount_fen: i64,
+}
+
+/// What master data says about an order's products and payment methods.
+#[derive(Debug, Clone, Copy)]
+pub struct Known<'a> {
+    /// Payment method code → whether it earns points (a method not listed does not).
+    pub earning_methods: &'a HashMap<String, bool>,
+    /// Known products: code → the product's category and the categories above it.
+    pub products: &'a HashMap<String, Vec<String>>,
+}
+
+/// The (line, rule) firings of `rules` for an order at the store with code `store`, paid by
+/// `payments` (method code, fen), for a member in `tier`. Accepting an order and simulating a
+/// rule over past orders both come here, so they cannot disagree.
+pub fn rule_firings(
+    rules: &[PointRule<String>],
+    store: &str,
+    tier: &str,
+    payments: &[(&str, i64)],
+    lines: &[LineFacts<'_>],
+    known: Known<'_>,
+) -> Vec<RuleEarned<String>> {
     let share = earning_share(
-        &o.payments
+        &payments
             .iter()
-            .map(|x| {
+            .map(|(method, fen)| {
                 (
-                    x.paid_fen,
-                    p.earning_methods.get(&x.method).copied().unwrap_or(false),
+                    *fen,
+                    known.earning_methods.get(*method).copied().unwrap_or(false),
                 )
             })
             .collect::<Vec<_>>(),
     );
     let facts = OrderFacts {
-        store: p.store.code.clone(),
+        store: store.to_string(),
         tier: tier.to_string(),
-        payment_methods: o.payments.iter().map(|x| x.method.clone()).collect(),
+        payment_methods: payments.iter().map(|(m, _)| (*m).to_string()).collect(),
     };
-    let lines: Vec<Line> = o
-        .lines
+    let lines: Vec<Line> = lines
         .iter()
         .map(|l| Line {
-            product: p
+            product: known
                 .products
-                .contains_key(&l.product_code)
-                .then(|| l.product_code.clone()),
-            categories: p.products.get(&l.product_code).cloned().unwrap_or_default(),
+                .contains_key(l.product_code)
+                .then(|| l.product_code.to_string()),
+            categories: known
+                .products
+                .get(l.product_code)
+                .cloned()
+                .unwrap_or_default(),
             quantity: l.quantity,
             points_amount_fen: earning_amount(l.points_amount_fen, share),
         })
         .collect();
-    order_points(&p.rules.point_rules, &facts, &lines)
+    order_points(rules, &facts, &lines)
+}
+
+/// The (line, rule) firings of an order for a member in `tier`; nothing is written.
+pub fn firings(p: &Prepared, tier: &str) -> Vec<RuleEarned<String>> {
+    let o = &p.order;
+    let payments: Vec<(&str, i64)> = o
+        .payments
+        .iter()
+        .map(|x| (x.method.as_str(), x.paid_fen))
+        .collect();
+    let lines: Vec<LineFacts<'_>> = o
+        .lines
+        .iter()
+        .map(|l| LineFacts {
+            product_code: &l.product_code,
+            quantity: l.quantity,
+            points_amount_fen: l.points_amount_fen,
+        })
+        .collect();
+    let known = Known {
+        earning_methods: &p.earning_methods,
+        products: &p.products,
+    };
+    rule_firings(
+        &p.rules.point_rules,
+        &p.store.code,
+        tier,
+        &payments,
+        &lines,
+        known,
+    )
 }
 
 /// Posts the order's transaction points to the member's accounts, one account after another in

@@ -87,6 +87,14 @@ pub struct StoredDiscount {
     pub reference: Option<String>,
 }
 
+/// Net points an order's records issued against one cost center (`None`: records without one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedPoints {
+    pub order_id: String,
+    pub cost_center_id: Option<String>,
+    pub points: i64,
+}
+
 /// Filters of the order list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OrderFilter {

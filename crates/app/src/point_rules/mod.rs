@@ -3,5 +3,6 @@
 mod check;
 pub mod config;
 pub mod model;
+pub mod simulate;
 
 pub use config::DescribedRule;

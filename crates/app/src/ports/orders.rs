@@ -5,7 +5,7 @@ use crate::error::AppResult;
 use crate::members::model::MemberAccount;
 use crate::model::{ListQuery, Page};
 use crate::orders::model::{
-    OrderFilter, OutboxEvent, StoredDiscount, StoredLine, StoredOrder, StoredPayment,
+    IssuedPoints, OrderFilter, OutboxEvent, StoredDiscount, StoredLine, StoredOrder, StoredPayment,
 };
 use crate::points::model::PointRecord;
 use async_trait::async_trait;
@@ -40,6 +40,36 @@ pub trait OrdersReads: Send {
     ) -> AppResult<Vec<PointRecord>>;
     /// The refunds of an order, oldest first.
     async fn refunds_of(&mut self, t: TenantId, order: &str) -> AppResult<Vec<StoredOrder>>;
+    /// Up to `limit` normal orders of members of `program`, ordered in `[from_ms, to_ms)`, oldest
+    /// first by (ordered at, id), after `after` in that order: keyset pages of a window.
+    async fn member_orders_page(
+        &mut self,
+        t: TenantId,
+        program: &str,
+        from_ms: i64,
+        to_ms: i64,
+        after: (i64, &str),
+        limit: u32,
+    ) -> AppResult<Vec<StoredOrder>>;
+    /// The lines of these orders, by order and line number (one statement for a page).
+    async fn lines_of_orders(
+        &mut self,
+        t: TenantId,
+        orders: &[String],
+    ) -> AppResult<Vec<StoredLine>>;
+    /// The payments of these orders, by order and sequence.
+    async fn payments_of_orders(
+        &mut self,
+        t: TenantId,
+        orders: &[String],
+    ) -> AppResult<Vec<StoredPayment>>;
+    /// The transaction points these normal orders issued, net of what their refunds reversed,
+    /// per order and the records' cost center.
+    async fn points_issued_to_orders(
+        &mut self,
+        t: TenantId,
+        orders: &[String],
+    ) -> AppResult<Vec<IssuedPoints>>;
     /// Σ signed points of the member's upgradeable records (§7.2: counts for upgrade, of the
     /// accumulating types) in a point group, effective in `[from_ms, to_ms]`.
     async fn upgradeable_points(

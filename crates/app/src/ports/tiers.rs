@@ -16,6 +16,13 @@ pub trait TiersReads: Send {
         t: TenantId,
         member: MemberId,
     ) -> AppResult<Option<TierRecord>>;
+    /// Every tier record of these members, active or not, by member and then oldest effective
+    /// first: their tier history.
+    async fn tier_history(
+        &mut self,
+        t: TenantId,
+        members: &[MemberId],
+    ) -> AppResult<Vec<TierRecord>>;
 }
 
 #[async_trait]

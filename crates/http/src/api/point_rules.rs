@@ -1,5 +1,6 @@
-//! `/api/v1/point-rules`: base point rules (loyalty-core §10.1). Reads need `loyalty:read`,
-//! changes `loyalty:manage`. Every answer carries the rule's description in both languages.
+//! `/api/v1/point-rules`: base point rules (loyalty-core §10.1). Reads and simulations need
+//! `loyalty:read`, changes `loyalty:manage`. Every answer about a rule carries its description in
+//! both languages.
 
 use crate::auth::{perm, Auth};
 use crate::body::ApiJson;
@@ -13,6 +14,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use patron_app::point_rules::config::{self, as_input, parse_initial_status};
+use patron_app::point_rules::simulate::{self as simulation, RuleSimulation};
 use patron_app::point_rules::DescribedRule;
 use patron_app::AppError;
 use patron_domain::loyalty::tier::ValidityInput;
@@ -27,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/point-rules/{id}", get(show).put(update))
         .route("/api/v1/point-rules/{id}/enable", post(enable))
         .route("/api/v1/point-rules/{id}/disable", post(disable))
+        .route("/api/v1/point-rules/{id}/simulate", post(simulate))
 }
 
 /// The fields of a rule, as sent to create or replace it.
@@ -379,11 +382,147 @@ pub async fn disable(
     set_status(state, auth, headers, id, RuleStatus::Disabled).await
 }
 
+/// What to simulate.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SimulateRequest {
+    /// The window: the orders of the last `days` days (1–90) up to now.
+    pub days: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SimulationTotals {
+    /// Normal member orders of the rule's program in the window.
+    pub orders: i64,
+    /// Orders the rule fires on (at least one line earns under it).
+    pub fired_orders: i64,
+    /// What the rules issued for these orders: transaction points less refund reversals.
+    pub current_points: i64,
+    /// What the rule alone would issue for them, net of their refunds.
+    pub draft_points: i64,
+    /// `draft_points − current_points`.
+    pub difference: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoreSimulationView {
+    pub store_id: String,
+    pub code: String,
+    pub name: String,
+    pub orders: i64,
+    pub fired_orders: i64,
+    pub current_points: i64,
+    pub draft_points: i64,
+    pub difference: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CostCenterSimulationView {
+    /// `null` for points issued by records without a cost center.
+    pub cost_center_id: Option<String>,
+    pub code: String,
+    pub name: String,
+    pub current_points: i64,
+    /// All of the rule's points go to its own cost center.
+    pub draft_points: i64,
+    pub difference: i64,
+}
+
+/// A rule run over past orders. Enabling it would add its points to those of the rules already
+/// enabled (every matching rule earns), so `draft_points` is the added cost.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SimulationView {
+    pub rule_id: String,
+    pub rule_name: String,
+    /// The rule's status (simulation works in any).
+    pub status: String,
+    pub cost_center_id: Option<String>,
+    pub days: i64,
+    /// The window `[from, to)`.
+    pub from: String,
+    pub to: String,
+    pub totals: SimulationTotals,
+    /// By store code.
+    pub stores: Vec<StoreSimulationView>,
+    /// By cost center code; records without a cost center last.
+    pub cost_centers: Vec<CostCenterSimulationView>,
+}
+
+impl From<&RuleSimulation> for SimulationView {
+    fn from(s: &RuleSimulation) -> Self {
+        Self {
+            rule_id: s.rule.id.clone(),
+            rule_name: s.rule.name.clone(),
+            status: s.rule.status.as_str().to_string(),
+            cost_center_id: s.rule.cost_center_id.clone(),
+            days: s.days,
+            from: rfc3339(s.from_ms),
+            to: rfc3339(s.to_ms),
+            totals: SimulationTotals {
+                orders: s.orders,
+                fired_orders: s.fired_orders,
+                current_points: s.current_points,
+                draft_points: s.draft_points,
+                difference: s.draft_points - s.current_points,
+            },
+            stores: s
+                .stores
+                .iter()
+                .map(|x| StoreSimulationView {
+                    store_id: x.store_id.clone(),
+                    code: x.code.clone(),
+                    name: x.name.clone(),
+                    orders: x.orders,
+                    fired_orders: x.fired_orders,
+                    current_points: x.current_points,
+                    draft_points: x.draft_points,
+                    difference: x.draft_points - x.current_points,
+                })
+                .collect(),
+            cost_centers: s
+                .cost_centers
+                .iter()
+                .map(|x| CostCenterSimulationView {
+                    cost_center_id: x.cost_center_id.clone(),
+                    code: x.code.clone(),
+                    name: x.name.clone(),
+                    current_points: x.current_points,
+                    draft_points: x.draft_points,
+                    difference: x.draft_points - x.current_points,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Simulate a rule (any status, typically a draft) over the normal member orders of its program
+/// in the last `days` days: the points it would have issued, by store and by cost center,
+/// beside what was issued for the same orders. Nothing is written.
+#[utoipa::path(post, path = "/api/v1/point-rules/{id}/simulate", tag = "points", params(("id" = String, Path)),
+    request_body = SimulateRequest,
+    security(("api_key" = ["loyalty:read"]), ("session" = ["loyalty:read"])),
+    responses((status = 200, body = SimulationView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn simulate(
+    State(state): State<AppState>,
+    auth: Auth<perm::LoyaltyRead>,
+    Path(id): Path<String>,
+    body: ApiJson<SimulateRequest>,
+) -> ApiResult<Json<SimulationView>> {
+    let ctx = &auth.ctx;
+    let s = simulation::simulate(&*state.store, ctx, &id, body.value.days, ctx.now_ms).await?;
+    Ok(Json(SimulationView::from(&s)))
+}
+
 /// This module's part of the OpenAPI document.
 #[derive(OpenApi)]
 #[openapi(
-    paths(list, create, show, update, enable, disable),
+    paths(list, create, show, update, enable, disable, simulate),
     components(schemas(
+        SimulateRequest,
+        SimulationTotals,
+        StoreSimulationView,
+        CostCenterSimulationView,
+        SimulationView,
         PointRuleFields,
         CreatePointRuleRequest,
         DescriptionView,

@@ -14,6 +14,7 @@ mod master_data;
 mod members;
 mod observability;
 mod orders;
+mod point_rule_simulation;
 mod point_rules;
 mod points;
 mod routes;

@@ -31,6 +31,8 @@ use sqlx::{Any, AnyConnection};
 pub(crate) enum SqlReader {
     Pool(PoolConnection<Any>),
     Lite(LiteConn),
+    /// PostgreSQL: a read-only repeatable-read transaction, rolled back when dropped.
+    Snapshot(sqlx::Transaction<'static, Any>),
 }
 
 /// The connection a read runs on.
@@ -314,6 +316,7 @@ impl ReadConn for SqlReader {
         Ok(match self {
             Self::Pool(c) => Conn::Sqlx(c),
             Self::Lite(c) => Conn::Lite(c.conn()?),
+            Self::Snapshot(tx) => Conn::Sqlx(tx),
         })
     }
 }

@@ -1,10 +1,11 @@
-//! Console pages of the points center: base point rules (with a live plain-language preview),
-//! and a member's point records, their relations and manual adjustments, reached from the
+//! Console pages of the points center: base point rules (with a live plain-language preview
+//! and a simulation over past orders), and a member's point records, their relations and manual adjustments, reached from the
 //! customer 360° view.
 
 pub mod member;
 mod rule_form;
 mod rules;
+mod simulate;
 
 use crate::state::AppState;
 use axum::http::header;
@@ -15,6 +16,7 @@ use axum::Router;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(rules::router())
+        .merge(simulate::router())
         .merge(member::router())
         .route("/console/static/point_rules.js", get(preview_js))
 }

@@ -92,6 +92,8 @@ struct RuleForm {
     payment_method_codes: String,
     enable_now: bool,
     editing: bool,
+    /// An existing rule: its simulation page.
+    simulate_href: Option<String>,
     readonly: bool,
     preview: String,
     errors: Errors,
@@ -205,6 +207,7 @@ fn form<P>(c: &Console<P>, title: &str, parts: &Parts, input: &PointRuleInput) -
         payment_method_codes: input.payment_method_codes.join(", "),
         enable_now: false,
         editing: false,
+        simulate_href: None,
         readonly: false,
         preview: preview(c, input, &parts.tiers),
         errors: Errors::none(),
@@ -364,6 +367,7 @@ async fn edit(
             let mut page = form(&c, "points.rule_edit_title", &parts, &as_input(&rule.rule));
             page.editing = true;
             page.action = format!("{BASE}/{}", rule.rule.id);
+            page.simulate_href = Some(format!("{BASE}/{}/simulate", rule.rule.id));
             page.readonly = !c.may(Permission::LoyaltyManage);
             c.page(StatusCode::OK, &page)
         }
@@ -394,6 +398,7 @@ async fn update(
             let mut page = refused(&c, "points.rule_edit_title", &parts, &f, &e);
             page.editing = true;
             page.action = format!("{BASE}/{}", rule.rule.id);
+            page.simulate_href = Some(format!("{BASE}/{}/simulate", rule.rule.id));
             c.page(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(e) => c.fail(e),
