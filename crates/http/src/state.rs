@@ -3,6 +3,7 @@
 
 use patron_app::api_keys::KeyCache;
 use patron_app::clock::Clock;
+use patron_app::orders::config_cache::ConfigCache;
 use patron_app::pii::Pii;
 use patron_app::Store;
 use std::sync::Arc;
@@ -14,6 +15,8 @@ pub struct AppState {
     pub keys: Arc<KeyCache>,
     pub pii: Arc<Pii>,
     pub settings: Arc<HttpSettings>,
+    /// The configuration orders read, per tenant, while it is current.
+    pub order_config: Arc<ConfigCache>,
 }
 
 /// Settings of the HTTP layer.
@@ -47,6 +50,7 @@ impl AppState {
             keys: Arc::new(KeyCache::default()),
             pii,
             settings: Arc::new(settings),
+            order_config: Arc::new(ConfigCache::default()),
         }
     }
 

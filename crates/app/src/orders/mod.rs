@@ -2,6 +2,7 @@
 //! they earn or reverse, and the tier check that follows.
 
 pub mod accept;
+pub mod config_cache;
 pub mod demo;
 pub mod earn;
 pub mod model;

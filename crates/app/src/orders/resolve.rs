@@ -2,6 +2,7 @@
 //! payment methods, and the program's rules. Read on a reader first, so the transaction only
 //! writes (and re-reads what concurrency could change: the member's state, the ledger).
 
+use super::config_cache::ConfigCache;
 use crate::error::{AppError, AppResult};
 use crate::loyalty::model::{Tier, TierRule};
 use crate::members::model::{MemberAccount, StoreRef};
@@ -13,6 +14,7 @@ use patron_domain::person::Phone;
 use patron_domain::points::rule::{PointRule, RuleStatus};
 use patron_domain::ValidationError;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// A program's rules, as orders apply them.
 #[derive(Debug, Clone, Default)]
@@ -131,10 +133,35 @@ pub async fn prepare(
     t: TenantId,
     order: NewOrder,
 ) -> AppResult<Prepared> {
-    let store = r
-        .store_ref(t, &order.store)
-        .await?
-        .ok_or_else(|| unknown("store", "unknown_store", "store", &order.store))?;
+    prepare_with(r, pii, &ConfigCache::default(), t, order).await
+}
+
+/// [`prepare`] taking the tenant's configuration from `cache` while it is current.
+pub async fn prepare_with(
+    r: &mut dyn Reads,
+    pii: &Pii,
+    cache: &ConfigCache,
+    t: TenantId,
+    order: NewOrder,
+) -> AppResult<Prepared> {
+    // The tenant first: its configuration version says which cached values are current.
+    let tenant = r.tenant(t).await?;
+    let version = tenant.as_ref().map_or(0, |x| x.config_version);
+    let tz = tenant
+        .and_then(|x| x.time_zone.parse().ok())
+        .unwrap_or(chrono_tz::Tz::Asia__Shanghai);
+
+    let store = match cache.store(t, version, &order.store) {
+        Some(s) => s,
+        None => {
+            let s = r
+                .store_ref(t, &order.store)
+                .await?
+                .ok_or_else(|| unknown("store", "unknown_store", "store", &order.store))?;
+            cache.put_store(t, version, &s);
+            s
+        }
+    };
     let (member, identity) = member(r, pii, t, &order).await?;
 
     let mut codes: Vec<String> = order.lines.iter().map(|l| l.product_code.clone()).collect();
@@ -145,11 +172,22 @@ pub async fn prepare(
     let mut methods: Vec<String> = order.payments.iter().map(|p| p.method.clone()).collect();
     methods.sort();
     methods.dedup();
-    let found = r.payment_methods_by_codes(t, &methods).await?;
-    let earning_methods: HashMap<String, bool> = found
+    let mut earning_methods = cache.earning_methods(t, version, &methods);
+    let missing: Vec<String> = methods
         .iter()
-        .map(|m| (m.code.clone(), m.earns_points))
+        .filter(|m| !earning_methods.contains_key(*m))
+        .cloned()
         .collect();
+    if !missing.is_empty() {
+        let found: HashMap<String, bool> = r
+            .payment_methods_by_codes(t, &missing)
+            .await?
+            .iter()
+            .map(|m| (m.code.clone(), m.earns_points))
+            .collect();
+        cache.put_earning_methods(t, version, &found);
+        earning_methods.extend(found);
+    }
     if let Some(missing) = methods.iter().find(|m| !earning_methods.contains_key(*m)) {
         return Err(unknown(
             "payments",
@@ -160,7 +198,14 @@ pub async fn prepare(
     }
 
     let rules = match &member {
-        Some(m) => program_rules(r, t, &m.program_id).await?,
+        Some(m) => match cache.program(t, version, &m.program_id) {
+            Some(rules) => (*rules).clone(),
+            None => {
+                let rules = program_rules(r, t, &m.program_id).await?;
+                cache.put_program(t, version, &m.program_id, Arc::new(rules.clone()));
+                rules
+            }
+        },
         None => ProgramRules::default(),
     };
     let names_categories = rules
@@ -170,12 +215,18 @@ pub async fn prepare(
     let mut products_map = HashMap::new();
     for p in &products {
         let chain = match (&p.category_code, names_categories) {
-            (Some(c), true) => category_chain(r, t, c).await?,
+            (Some(c), true) => match cache.category_chain(t, version, c) {
+                Some(chain) => chain,
+                None => {
+                    let chain = category_chain(r, t, c).await?;
+                    cache.put_category_chain(t, version, c, &chain);
+                    chain
+                }
+            },
             _ => Vec::new(),
         };
         products_map.insert(p.code.clone(), chain);
     }
-    let tz = crate::tenants::zone(r, t).await?;
     Ok(Prepared {
         order,
         store,

@@ -58,7 +58,7 @@ pub async fn create(
     // Store, member, products, methods and rules are read before the write transaction.
     let prepared = {
         let mut reader = state.store.reader().await?;
-        resolve::prepare(&mut *reader, &state.pii, t, order).await?
+        resolve::prepare_with(&mut *reader, &state.pii, &state.order_config, t, order).await?
     };
     let ctx = auth.ctx.clone();
     mutate(&state, &auth.ctx, &headers, &body.request_hash, move |tx| {

@@ -334,6 +334,53 @@ both_databases! {
         assert_eq!(accounts(&admin, &m, &shop).await.1, (1, 1));
     }
 
+    async fn a_configuration_change_applies_to_the_next_order_at_once(app) {
+        // Orders read their configuration from a cache; every change must reach the next order.
+        let admin = app.tenant_admin("acme").await;
+        let shop = shop(&app, &admin).await;
+        let (m, card) = member(&admin, "13812345678").await;
+        let send = |no: &'static str| {
+            let mut o = offline_order(no, &card);
+            o["lines"] = json!([{"product_code": "CN01836", "quantity": 1, "net_amount": "100.00"}]);
+            o["payments"] = json!([{"method": "2343", "amount": "100.00"}]);
+            o
+        };
+        let methods = |earns: bool| json!({"items": [{"code": "2343", "name": "EBUY微信扫码支付", "earns_points": earns}]});
+        let r = admin.post("/api/v1/orders", &send("c1")).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        assert_eq!(accounts(&admin, &m, &shop).await.0, (100, 100));
+        // The payment method stops earning: the next order earns nothing.
+        assert_eq!(admin.put("/api/v1/payment-methods", &methods(false)).await.status, 200);
+        let r = admin.post("/api/v1/orders", &send("c2")).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        assert_eq!(accounts(&admin, &m, &shop).await.0, (100, 100));
+        // It earns again, but the ¥1 → 1 point rule is disabled: still nothing.
+        assert_eq!(admin.put("/api/v1/payment-methods", &methods(true)).await.status, 200);
+        let rule = "/api/v1/point-rules/01JOFFLINE0000000000000001";
+        let r = admin.post(&format!("{rule}/disable"), &json!({})).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        let r = admin.post("/api/v1/orders", &send("c3")).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        assert_eq!(accounts(&admin, &m, &shop).await.0, (100, 100));
+        // Enabled again: the next order earns.
+        let r = admin.post(&format!("{rule}/enable"), &json!({})).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        let r = admin.post("/api/v1/orders", &send("c4")).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        assert_eq!(accounts(&admin, &m, &shop).await.0, (200, 200));
+        // A store that did not exist is refused, and accepted once it is created.
+        let mut o = send("c5");
+        o["store"] = json!("POS777");
+        let r = admin.post("/api/v1/orders", &o).await;
+        assert_eq!(r.status, 422, "{}", r.text);
+        assert!(r.text.contains("unknown_store"), "{}", r.text);
+        let r = admin.put("/api/v1/stores", &json!({"items": [{"code": "POS777", "name": "新店", "kind": "physical"}]})).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        let r = admin.post("/api/v1/orders", &o).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        verify_clean(&app).await;
+    }
+
     async fn orders_respect_permissions_and_tenants(app) {
         let admin = app.tenant_admin("acme").await;
         let _shop = shop(&app, &admin).await;
