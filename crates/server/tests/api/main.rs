@@ -9,6 +9,7 @@ mod idempotency;
 mod imports;
 mod isolation;
 mod jobs;
+mod ledger_properties;
 mod loyalty;
 mod master_data;
 mod members;
