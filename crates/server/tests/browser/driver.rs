@@ -5,6 +5,8 @@
 //! chromedriver is missing the test fails, unless `PATRON_SKIP_BROWSER=1` asks to skip it. A
 //! failing test leaves a screenshot in `/tmp/patron-browser-<test>.png`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use futures::FutureExt;
