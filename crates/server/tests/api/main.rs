@@ -4,6 +4,7 @@
 
 mod audit_log;
 mod console;
+mod customer_transactions;
 mod errors;
 mod idempotency;
 mod imports;
