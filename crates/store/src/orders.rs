@@ -17,7 +17,7 @@ use patron_app::points::model::PointRecord;
 use patron_app::ports::{OrdersReads, OrdersWrites};
 use patron_app::AppResult;
 use patron_domain::channel::Channel;
-use patron_domain::ids::{MemberId, TenantId};
+use patron_domain::ids::{CustomerId, MemberId, TenantId};
 use patron_domain::points::Operation;
 
 /// The operations whose records count towards upgrades (§7.2 step 1).
@@ -147,6 +147,44 @@ macro_rules! impl_orders_reads {
                 let (found, more, total) = page_rows(&mut self.read_conn()?, spec, q).await?;
                 let items = found.iter().map(rows::order).collect::<AppResult<Vec<_>>>()?;
                 Ok(page(items, more, total, |o| o.id.clone()))
+            }
+
+            async fn customer_orders(
+                &mut self,
+                t: TenantId,
+                customer: CustomerId,
+                q: &ListQuery,
+            ) -> AppResult<Page<StoredOrder>> {
+                // Through the customer's members: orders are indexed by member, not customer.
+                let scope = |sql: &mut Sql| {
+                    sql.push(" WHERE tenant_id = ")
+                        .bind(Arg::Int(t.get()))
+                        .push(" AND member_id IN (SELECT id FROM member_accounts WHERE tenant_id = ")
+                        .bind(Arg::Int(t.get()))
+                        .push(" AND customer_id = ")
+                        .bind(Arg::Text(customer.to_string()))
+                        .push(")");
+                };
+                let mut count = Sql::new("SELECT COUNT(*) AS n FROM orders");
+                scope(&mut count);
+                let total = optional(&mut self.read_conn()?, &count)
+                    .await?
+                    .map(|r| r.i64("n"))
+                    .transpose()?
+                    .unwrap_or(0);
+                let mut sql = Sql::new("SELECT * FROM orders");
+                scope(&mut sql);
+                let limit = q.limit();
+                sql.push(" ORDER BY id DESC LIMIT ")
+                    .bind(Arg::Int(i64::from(limit) + 1));
+                if q.offset > 0 {
+                    sql.push(" OFFSET ").bind(Arg::Int(i64::from(q.offset)));
+                }
+                let mut found = all(&mut self.read_conn()?, &sql).await?;
+                let more = found.len() > limit as usize;
+                found.truncate(limit as usize);
+                let items = found.iter().map(rows::order).collect::<AppResult<Vec<_>>>()?;
+                Ok(page(items, more, u64::try_from(total).unwrap_or(0), |o| o.id.clone()))
             }
 
             async fn order_lines(&mut self, t: TenantId, order: &str) -> AppResult<Vec<StoredLine>> {

@@ -7,6 +7,7 @@ use crate::error::{AppError, AppResult};
 use crate::model::{ListQuery, Page};
 use crate::points::model::PointRecord;
 use crate::ports::Store;
+use patron_domain::ids::CustomerId;
 use patron_domain::rbac::Permission;
 
 #[derive(Debug, Clone)]
@@ -29,6 +30,19 @@ pub async fn list(
     ctx.principal.require(Permission::OrdersRead)?;
     let t = ctx.principal.tenant()?;
     store.reader().await?.orders(t, f, q).await
+}
+
+/// The orders and refunds of all of a customer's member accounts, newest first (the customer
+/// 360° view's transactions tab).
+pub async fn of_customer(
+    store: &dyn Store,
+    ctx: &Ctx,
+    customer: CustomerId,
+    q: &ListQuery,
+) -> AppResult<Page<StoredOrder>> {
+    ctx.principal.require(Permission::OrdersRead)?;
+    let t = ctx.principal.tenant()?;
+    store.reader().await?.customer_orders(t, customer, q).await
 }
 
 pub async fn get(store: &dyn Store, ctx: &Ctx, id: &str) -> AppResult<OrderDetails> {

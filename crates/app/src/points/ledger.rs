@@ -24,7 +24,13 @@ pub async fn open(
 ) -> AppResult<(PointAccount, Ledger<String>)> {
     let account = lock(tx, t, member, point_group).await?;
     // Read under the lock, so no concurrent posting is missed.
-    let earnings = tx.open_earnings(t, &account.id).await?;
+    let mut earnings = tx.open_earnings(t, &account.id).await?;
+    // FIFO breaks ties of expiry and creation time by the order the records were written in
+    // (their ids are time-ordered), never by the order the database returns rows in:
+    // PostgreSQL returns a record it has just updated after its untouched peers, so the same
+    // history would otherwise spend from other records, and later expire other amounts, there.
+    // (The FIFO sort is stable, so this order decides among equal keys.)
+    earnings.sort_by(|a, b| (a.created_at_ms, &a.id).cmp(&(b.created_at_ms, &b.id)));
     let debts = tx.open_debts(t, &account.id).await?;
     let ledger = book(
         &account,

@@ -10,7 +10,7 @@ use crate::orders::model::{
 use crate::points::model::PointRecord;
 use async_trait::async_trait;
 use patron_domain::channel::Channel;
-use patron_domain::ids::{MemberId, TenantId};
+use patron_domain::ids::{CustomerId, MemberId, TenantId};
 
 #[async_trait]
 pub trait OrdersReads: Send {
@@ -26,6 +26,14 @@ pub trait OrdersReads: Send {
         &mut self,
         t: TenantId,
         f: &OrderFilter,
+        q: &ListQuery,
+    ) -> AppResult<Page<StoredOrder>>;
+    /// The orders and refunds of the customer's member accounts (every program), newest
+    /// first.
+    async fn customer_orders(
+        &mut self,
+        t: TenantId,
+        customer: CustomerId,
         q: &ListQuery,
     ) -> AppResult<Page<StoredOrder>>;
     async fn order_lines(&mut self, t: TenantId, order: &str) -> AppResult<Vec<StoredLine>>;

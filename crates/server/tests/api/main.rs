@@ -4,11 +4,13 @@
 
 mod audit_log;
 mod console;
+mod customer_transactions;
 mod errors;
 mod idempotency;
 mod imports;
 mod isolation;
 mod jobs;
+mod ledger_properties;
 mod loyalty;
 mod master_data;
 mod members;

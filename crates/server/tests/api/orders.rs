@@ -532,3 +532,69 @@ both_databases! {
         assert_eq!(reached.into_iter().collect::<Vec<_>>(), vec![1, 2, 3, 4]);
     }
 }
+
+mod races {
+    use super::*;
+
+    both_databases! {
+        async fn a_refund_racing_a_redemption_of_its_points_leaves_debt_or_a_refusal(app) {
+            let admin = app.tenant_admin("acme").await;
+            let shop = shop(&app, &admin).await;
+            let g = shop.club.points_group_id.clone();
+            let (mut redeemed_first, mut refunded_first) = (0, 0);
+            for i in 0..10 {
+                // A member holding exactly the 800 points (and 1 growth point) of one order.
+                let (m, card) = member(&admin, &format!("139000000{i:02}")).await;
+                let no = format!("race-{i}");
+                let mut order = offline_order(&no, &card);
+                order["lines"] = json!([{"product_code": "CN01836", "quantity": 1, "net_amount": "800.00"}]);
+                let r = admin.post("/api/v1/orders", &order).await;
+                assert_eq!(r.status, 201, "{}", r.text);
+                assert_eq!(accounts(&admin, &m, &shop).await.0, (800, 800));
+
+                // The whole order refunded while all 800 points are redeemed, at the same time.
+                let refund = json!({"direction": "refund", "channel": "pos", "external_no": format!("{no}-r"),
+                    "original_order_no": no, "store": "POS001", "ordered_at": "2026-11-24T10:00:00+08:00", "lines": []});
+                let redemption = json!({"point_group": g, "points": 800, "gift": "保温杯"});
+                let (a, b, path) = (admin.clone(), admin.clone(), format!("/api/v1/members/{m}/redemptions"));
+                let (refunded, redeemed) = tokio::join!(
+                    tokio::spawn(async move { a.post("/api/v1/orders", &refund).await }),
+                    tokio::spawn(async move { b.post(&path, &redemption).await }),
+                );
+                let (refunded, redeemed) = (refunded.unwrap(), redeemed.unwrap());
+                // The refund always goes through and reverses exactly what the order earned.
+                assert_eq!(refunded.status, 201, "{}", refunded.text);
+                assert_eq!(refunded.body["order"]["points_change"], -801);
+                let debt: i64 = refunded.body["point_records"].as_array().unwrap().iter()
+                    .map(|x| x["debt"].as_i64().unwrap()).sum();
+                let (points, growth, detail) = accounts(&admin, &m, &shop).await;
+                assert_eq!(growth, (0, 0));
+                match redeemed.status {
+                    // Redeemed first: the reversal found nothing left and owes all 800.
+                    201 => {
+                        redeemed_first += 1;
+                        assert_eq!(redeemed.body["records"][0]["change"], -800);
+                        assert_eq!((debt, points), (800, (0, -800)), "{}", refunded.text);
+                    }
+                    // Refunded first: nothing was left to redeem, and nothing is owed.
+                    409 => {
+                        refunded_first += 1;
+                        assert_eq!(redeemed.code(), "insufficient_points", "{}", redeemed.text);
+                        assert_eq!((debt, points), (0, (0, 0)), "{}", refunded.text);
+                    }
+                    other => panic!("{other}: {}", redeemed.text),
+                }
+                // The records say the same as the account.
+                let page = admin.get(&format!("/api/v1/members/{m}/point-records?limit=50")).await.body;
+                let of_points = |r: &&Value| r["point_group_id"] == g.as_str();
+                let records: Vec<&Value> = page["items"].as_array().unwrap().iter().filter(of_points).collect();
+                assert_eq!(records.iter().map(|r| r["change"].as_i64().unwrap()).sum::<i64>(), points.1);
+                assert_eq!(records.iter().map(|r| r["debt"].as_i64().unwrap()).sum::<i64>(), debt);
+                assert_eq!(records.iter().filter_map(|r| r["remaining"].as_i64()).sum::<i64>() - debt, points.1);
+                active_tier(&detail);
+            }
+            assert_eq!(redeemed_first + refunded_first, 10);
+            verify_clean(&app).await;
+        }
+    }
+}

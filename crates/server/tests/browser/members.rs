@@ -312,6 +312,7 @@ async fn the_360_view_shows_every_tab_and_freezes_and_edits_in_english() {
                 "Tier history",
                 "Point accounts",
                 "Point records",
+                "Transactions",
                 "Channel accounts"
             ]
         );
@@ -449,6 +450,7 @@ async fn the_360_view_shows_every_tab_and_freezes_and_edits_in_chinese() {
                 "会员等级",
                 "积分账户",
                 "积分记录",
+                "会员交易",
                 "第三方账号"
             ]
         );

@@ -4,6 +4,7 @@
 mod customers;
 mod imports;
 mod portrait;
+mod transactions;
 
 use crate::state::AppState;
 use axum::Router;

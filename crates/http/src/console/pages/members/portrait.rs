@@ -1,7 +1,9 @@
 //! `/console/customers/{id}`: the customer 360° view (loyalty-core §8.2–8.3) with tabs for basic
-//! information, member accounts, tier history, point accounts and channel bindings; and its
+//! information, member accounts, tier history, point accounts, point records, transactions and
+//! channel bindings; and its
 //! actions: edit the profile, freeze, unfreeze or cancel a member, unbind an account, erase PII.
 
+use super::transactions::{transactions_tab, TransactionsTab};
 use crate::auth::perm;
 use crate::console::form::{is_form_error, CsrfForm, Errors, FormData};
 use crate::console::guard::Console;
@@ -43,12 +45,21 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-const TABS: &[&str] = &["basic", "members", "tiers", "points", "records", "bindings"];
+const TABS: &[&str] = &[
+    "basic",
+    "members",
+    "tiers",
+    "points",
+    "records",
+    "transactions",
+    "bindings",
+];
 
 #[derive(Debug, Default, Deserialize)]
 struct TabParams {
     tab: Option<String>,
-    /// The records tab: whose records (the first member by default), and which page.
+    /// The records tab: whose records (the first member by default), and which page (also of
+    /// the transactions tab).
     member: Option<String>,
     page: Option<String>,
 }
@@ -127,9 +138,11 @@ struct ViewPage {
     /// The records tab: the member shown, the others to switch to, and its records.
     record_members: Vec<super::super::Choice>,
     records: Option<RecordsTab>,
+    transactions: Option<TransactionsTab>,
     can_update: bool,
     can_erase: bool,
     can_read_points: bool,
+    can_read_orders: bool,
     can_adjust: bool,
 }
 
@@ -207,7 +220,13 @@ fn facts(c: &Console<impl Sized>, p: &Portrait) -> Vec<Fact> {
 }
 
 fn view_page(c: &Console<perm::CustomersRead>, p: &Portrait, tab: &str) -> ViewPage {
-    let tab = TABS.iter().copied().find(|t| *t == tab).unwrap_or("basic");
+    // The transactions tab is only for those who may read orders; others see the basics.
+    let tab = TABS
+        .iter()
+        .copied()
+        .find(|t| *t == tab)
+        .filter(|t| *t != "transactions" || c.may(Permission::OrdersRead))
+        .unwrap_or("basic");
     let when = |ms: Option<i64>| ms.map(|m| c.when(m)).unwrap_or_else(|| "—".into());
     let name_or_dash = |id: &Option<String>| {
         id.as_deref()
@@ -304,6 +323,7 @@ fn view_page(c: &Console<perm::CustomersRead>, p: &Portrait, tab: &str) -> ViewP
             ("tiers", "customers.tab_tiers"),
             ("points", "customers.tab_points"),
             ("records", "points.tab_records"),
+            ("transactions", "orders.tab_transactions"),
             ("bindings", "customers.tab_bindings"),
         ],
         name: v
@@ -321,9 +341,11 @@ fn view_page(c: &Console<perm::CustomersRead>, p: &Portrait, tab: &str) -> ViewP
         bindings,
         record_members: Vec::new(),
         records: None,
+        transactions: None,
         can_update: c.may(Permission::CustomersUpdate),
         can_erase: c.may(Permission::CustomersErase),
         can_read_points: c.may(Permission::PointsRead),
+        can_read_orders: c.may(Permission::OrdersRead),
         can_adjust: c.may(Permission::PointsAdjust),
     }
 }
@@ -364,6 +386,12 @@ async fn view(
                 Ok(tab) => page.records = Some(tab),
                 Err(e) => return c.fail(e),
             }
+        }
+    }
+    if page.tab == "transactions" && page.can_read_orders {
+        match transactions_tab(&state, &c, id, q.page.clone()).await {
+            Ok(tab) => page.transactions = Some(tab),
+            Err(e) => return c.fail(e),
         }
     }
     c.page(StatusCode::OK, &page)
