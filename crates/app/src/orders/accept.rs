@@ -16,6 +16,7 @@ use patron_domain::member::MemberStatus;
 use patron_domain::orders::input::NewOrder;
 use patron_domain::orders::Direction;
 use patron_domain::rbac::Permission;
+use patron_domain::ValidationError;
 
 /// The order as stored, and whether it was there already (a repeat changes nothing).
 #[derive(Debug, Clone)]
@@ -169,6 +170,14 @@ pub async fn accept(tx: &mut dyn Tx, ctx: &Ctx, p: Prepared) -> AppResult<Accept
     let t = ctx.principal.tenant()?;
     debug_assert_eq!(p.order.direction, Direction::Normal);
     let o = &p.order;
+    if p.member.is_none() && o.points_used.is_some() {
+        return Err(ValidationError::new(
+            "points_used",
+            "points_need_member",
+            "only a member's order can be paid with points",
+        )
+        .into());
+    }
     let mut order = header(ctx, t, &p, o, None);
     if !tx.insert_order(&order).await? {
         return Ok(Accepted {
@@ -188,6 +197,10 @@ pub async fn accept(tx: &mut dyn Tx, ctx: &Ctx, p: Prepared) -> AppResult<Accept
             .record_purchase(t, member.id, o.ordered_at_ms)
             .await?
             .ok_or(AppError::NotFound("member"))?;
+        // Paying with points comes first, so an order's own points never pay for it.
+        if let Some(used) = &o.points_used {
+            point_records.push(super::points_used::spend(tx, ctx, &member, &order, used).await?);
+        }
         if member.status == MemberStatus::Normal {
             let current = tx.active_tier_record(t, member.id).await?;
             let tier = current.as_ref().map(|r| r.tier_id.as_str());
@@ -198,7 +211,7 @@ pub async fn accept(tx: &mut dyn Tx, ctx: &Ctx, p: Prepared) -> AppResult<Accept
             if earned.total != 0 {
                 tx.set_points_change(t, &order.id, earned.total).await?;
             }
-            point_records = earned.records;
+            point_records.extend(earned.records);
             let add = crate::ports::RetentionCounters {
                 points: earned.upgradeable,
                 spend_fen: o.paid_fen,

@@ -6,6 +6,7 @@ pub mod config_cache;
 pub mod demo;
 pub mod earn;
 pub mod model;
+pub mod points_used;
 pub mod read;
 pub mod refund;
 pub mod resolve;

@@ -132,6 +132,19 @@ pub async fn refund(tx: &mut dyn Tx, ctx: &Ctx, mut p: Prepared) -> AppResult<Ac
         p.rules = super::resolve::program_rules(&mut *tx, t, &member.program_id).await?;
         let earned = tx.order_point_records(t, &original.id).await?;
         let reversed = reverse_points(tx, ctx, &p, &order, &earned, &taken, &stored_lines).await?;
+        let units =
+            |f: fn(&super::model::StoredLine) -> i64| stored_lines.iter().map(f).sum::<i64>();
+        super::points_used::give_back(
+            tx,
+            ctx,
+            &order,
+            &earned,
+            units(|l| l.refunded_quantity),
+            taken.iter().map(|x| x.quantity).sum(),
+            units(|l| l.quantity),
+            p.tz,
+        )
+        .await?;
         order.points_change = -reversed.total;
         if reversed.total != 0 {
             tx.set_points_change(t, &order.id, order.points_change)

@@ -98,6 +98,13 @@ pub async fn cancel(tx: &mut dyn Tx, ctx: &Ctx, id: &str, reason: &str) -> AppRe
             "only a redemption for a gift can be cancelled here",
         ));
     }
+    if redemption.order_id.is_some() {
+        return Err(AppError::conflict(
+            "redemption_of_order",
+            None,
+            "these points paid for an order; they come back when the order is refunded",
+        ));
+    }
     let m = tx
         .member(t, redemption.member_id)
         .await?

@@ -122,6 +122,18 @@ pub struct OrderInput {
     pub lines: Vec<LineInput>,
     pub payments: Vec<PaymentInput>,
     pub discounts: Vec<DiscountInput>,
+    /// Points the member spends on this order (paying with points), as (point group, points).
+    pub points_used: Option<(String, i64)>,
+}
+
+/// The most points one order may spend.
+pub const MAX_POINTS_USED: i64 = 100_000_000;
+
+/// Points a member spends on an order, taken FIFO from the group's account with the order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PointsUse {
+    pub point_group: String,
+    pub points: i64,
 }
 
 /// A checked line; amounts in fen, magnitudes (signs come from the direction).
@@ -184,6 +196,7 @@ pub struct NewOrder {
     pub amounts_given: Vec<bool>,
     pub payments: Vec<NewPayment>,
     pub discounts: Vec<NewDiscount>,
+    pub points_used: Option<PointsUse>,
 }
 
 impl NewOrder {
@@ -363,6 +376,29 @@ impl OrderInput {
                 })
             })
             .collect::<Result<Vec<_>, ValidationError>>()?;
+        let points_used = match &self.points_used {
+            None => None,
+            Some(_) if d == Direction::Refund => {
+                return Err(ValidationError::new(
+                    "points_used",
+                    "points_on_refund",
+                    "a refund returns the points its original used; it spends none",
+                ))
+            }
+            Some((group, points)) => {
+                if !(1..=MAX_POINTS_USED).contains(points) {
+                    return Err(ValidationError::new(
+                        "points_used",
+                        "invalid_points",
+                        "must be a whole number of points from 1 to 100,000,000",
+                    ));
+                }
+                Some(PointsUse {
+                    point_group: bounded("points_used", group, 1, 64)?,
+                    points: *points,
+                })
+            }
+        };
         if let Some(n) = self.guest_count {
             if !(0..=10_000).contains(&n) {
                 return Err(ValidationError::new(
@@ -399,6 +435,58 @@ impl OrderInput {
             lines,
             payments,
             discounts,
+            points_used,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn order(direction: Option<&str>, points_used: Option<(&str, i64)>) -> OrderInput {
+        OrderInput {
+            direction: direction.map(str::to_string),
+            channel: "pos".into(),
+            external_no: "A1".into(),
+            original_order_no: direction.map(|_| "A0".to_string()),
+            store: "S1".into(),
+            lines: vec![LineInput {
+                product_code: "P1".into(),
+                quantity: 1,
+                net_amount: Some("10.00".into()),
+                ..LineInput::default()
+            }],
+            points_used: points_used.map(|(g, p)| (g.to_string(), p)),
+            ..OrderInput::default()
+        }
+    }
+
+    fn code(o: OrderInput) -> &'static str {
+        o.parse().err().map_or("ok", |e| e.code)
+    }
+
+    #[test]
+    fn points_used_are_whole_points_of_a_group_on_normal_orders_only() {
+        let used = order(None, Some(("G1", 100_000_000))).parse().unwrap();
+        assert_eq!(
+            used.points_used,
+            Some(PointsUse {
+                point_group: "G1".into(),
+                points: 100_000_000
+            })
+        );
+        assert_eq!(code(order(None, Some(("G1", 0)))), "invalid_points");
+        assert_eq!(code(order(None, Some(("G1", -5)))), "invalid_points");
+        assert_eq!(
+            code(order(None, Some(("G1", 100_000_001)))),
+            "invalid_points"
+        );
+        assert_eq!(code(order(None, Some(("", 5)))), "too_short");
+        assert_eq!(
+            code(order(Some("refund"), Some(("G1", 5)))),
+            "points_on_refund"
+        );
+        assert_eq!(code(order(Some("refund"), None)), "ok");
     }
 }

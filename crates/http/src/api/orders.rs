@@ -225,6 +225,7 @@ pub async fn simulate(
         LineRequest,
         PaymentRequest,
         DiscountRequest,
+        PointsUsedRequest,
         MemberRequest,
         AcceptedView,
         OrderView,

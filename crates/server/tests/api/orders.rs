@@ -381,6 +381,80 @@ both_databases! {
         verify_clean(&app).await;
     }
 
+    async fn paying_with_points_spends_fifo_and_refunds_give_back_their_share(app) {
+        let admin = app.tenant_admin("acme").await;
+        let shop = shop(&app, &admin).await;
+        let (m, card) = member(&admin, "13812345678").await;
+        let group = shop.club.points_group_id.clone();
+        let order = |no: &str, units: i64, used: Option<i64>| {
+            let mut o = offline_order(no, &card);
+            let amount = format!("{}.00", units * 100);
+            o["lines"] = json!([{"product_code": "CN01836", "quantity": units, "net_amount": amount}]);
+            o["payments"] = json!([{"method": "2343", "amount": amount}]);
+            if let Some(points) = used {
+                o["points_used"] = json!({"point_group": group, "points": points});
+            }
+            o
+        };
+        // p1 earns 100 points (¥100 at 1 point per ¥1).
+        let r = admin.post("/api/v1/orders", &order("p1", 1, None)).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        let earned = r.body["point_records"].as_array().unwrap().iter()
+            .find(|x| x["point_group_id"] == group.as_str()).unwrap().clone();
+
+        // p2 pays 50 points (taken from p1's record) and earns 400: available 100 − 50 + 400.
+        let r = admin.post("/api/v1/orders", &order("p2", 4, Some(50))).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        let spent = r.body["point_records"].as_array().unwrap().iter()
+            .find(|x| x["operation"] == "redeem_gift").unwrap().clone();
+        assert_eq!((spent["change"].as_i64(), spent["order_id"].clone()), (Some(-50), r.body["order"]["id"].clone()));
+        assert_eq!(accounts(&admin, &m, &shop).await.0, (500, 450));
+
+        // More than is available: refused, and neither the order nor any point moves.
+        let r = admin.post("/api/v1/orders", &order("p3", 1, Some(10_000))).await;
+        assert_eq!(r.status, 409, "{}", r.text);
+        assert!(r.text.contains("insufficient_points"), "{}", r.text);
+        assert_eq!(accounts(&admin, &m, &shop).await.0, (500, 450));
+        assert_eq!(admin.get("/api/v1/orders?channel=pos").await.body["total"], 2);
+        // No member, or a refund: nothing to spend from.
+        let mut anonymous = order("p4", 1, Some(10));
+        anonymous["member"] = json!({});
+        let r = admin.post("/api/v1/orders", &anonymous).await;
+        assert_eq!(r.status, 422, "{}", r.text);
+        assert!(r.text.contains("points_need_member"), "{}", r.text);
+        let refund = |no: &str, lines: Value| json!({"direction": "refund", "channel": "pos", "external_no": no, "original_order_no": "p2",
+            "store": "POS001", "ordered_at": "2026-11-24T10:00:00+08:00", "lines": lines});
+        let mut bad = refund("p2-r0", json!([]));
+        bad["points_used"] = json!({"point_group": group, "points": 5});
+        let r = admin.post("/api/v1/orders", &bad).await;
+        assert_eq!(r.status, 422, "{}", r.text);
+        assert!(r.text.contains("points_on_refund"), "{}", r.text);
+        // The spending is the order's: it is not cancelled on its own.
+        let id = spent["id"].as_str().unwrap();
+        let r = admin.post(&format!("/api/v1/point-records/{id}/cancel"), &json!({"reason": "x"})).await;
+        assert_eq!(r.status, 409, "{}", r.text);
+        assert!(r.text.contains("redemption_of_order"), "{}", r.text);
+
+        // One unit of four back: ⌊50 × 1/4⌋ = 12 points return, 100 earned are reversed.
+        let r = admin.post("/api/v1/orders", &refund("p2-r1", json!([{"product_code": "CN01836", "quantity": 1}]))).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        let returned: Vec<(i64, Value)> = r.body["point_records"].as_array().unwrap().iter()
+            .filter(|x| x["operation"] == "redemption_cancel_return")
+            .map(|x| (x["change"].as_i64().unwrap(), x["expires_at"].clone())).collect();
+        // With the expiry of the record the points were taken from.
+        assert_eq!(returned, vec![(12, earned["expires_at"].clone())]);
+        assert_eq!(accounts(&admin, &m, &shop).await.0, (400, 362));
+        // The rest: 50 − 12 = 38 return, 300 reversed; exactly p1's 100 remain.
+        let r = admin.post("/api/v1/orders", &refund("p2-r2", json!([]))).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        let back: i64 = r.body["point_records"].as_array().unwrap().iter()
+            .filter(|x| x["operation"] == "redemption_cancel_return")
+            .map(|x| x["change"].as_i64().unwrap()).sum();
+        assert_eq!(back, 38);
+        assert_eq!(accounts(&admin, &m, &shop).await.0, (100, 100));
+        verify_clean(&app).await;
+    }
+
     async fn orders_respect_permissions_and_tenants(app) {
         let admin = app.tenant_admin("acme").await;
         let _shop = shop(&app, &admin).await;

@@ -64,6 +64,16 @@ pub struct DiscountRequest {
     pub reference: Option<String>,
 }
 
+/// Points the member pays with: taken from the point group's account (FIFO) with the order, and
+/// given back in proportion when it is refunded.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PointsUsedRequest {
+    /// The point group's id.
+    pub point_group: String,
+    pub points: i64,
+}
+
 /// An order or a refund as a channel sends it.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -97,6 +107,8 @@ pub struct OrderRequest {
     pub payments: Vec<PaymentRequest>,
     #[serde(default)]
     pub discounts: Vec<DiscountRequest>,
+    /// Normal orders of members: points spent on the order.
+    pub points_used: Option<PointsUsedRequest>,
 }
 
 impl OrderRequest {
@@ -164,6 +176,7 @@ impl OrderRequest {
                     reference: d.reference,
                 })
                 .collect(),
+            points_used: self.points_used.map(|x| (x.point_group, x.points)),
         }
     }
 }
