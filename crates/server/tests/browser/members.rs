@@ -608,6 +608,12 @@ async fn an_import_reports_new_merged_and_refused_rows() {
             "members.csv"
         );
         assert_eq!(b.text("[data-test=import-progress]").await, "3 / 3");
+        // The bar's width is a class (the CSP refuses inline styles): full at 3 of 3.
+        assert_eq!(
+            b.count("[data-test=import-row] .progress > span.w100")
+                .await,
+            1
+        );
         assert_eq!(b.text("[data-test=import-created]").await, "1");
         assert_eq!(b.text("[data-test=import-merged]").await, "1");
         assert_eq!(b.text("[data-test=import-failed]").await, "1");
