@@ -55,8 +55,8 @@ impl Batch {
         t: patron_domain::ids::TenantId,
         now_ms: i64,
     ) -> AppResult<()> {
-        tx.insert_point_records_many(&self.records).await?;
-        tx.insert_point_relations_many(&self.relations).await?;
+        tx.insert_point_records(&self.records).await?;
+        tx.insert_point_relations(&self.relations).await?;
         tx.set_remaining_many(t, &self.remaining).await?;
         // An expiry never pays a debt back; kept general since the ledger says what to write.
         for (record, left) in &self.debts {

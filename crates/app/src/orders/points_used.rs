@@ -7,15 +7,15 @@
 
 use super::model::StoredOrder;
 use crate::context::Ctx;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::members::model::MemberAccount;
-use crate::points::ledger;
 use crate::points::model::PointRecord;
+use crate::points::{ledger, redeem};
 use crate::ports::Tx;
 use crate::secrets::new_uuid;
 use patron_domain::orders::input::PointsUse;
 use patron_domain::orders::refund::part;
-use patron_domain::points::{returned_expiry, Operation};
+use patron_domain::points::Operation;
 
 /// Spends `used` from the member's account for `order`; the record written.
 pub async fn spend(
@@ -78,47 +78,13 @@ pub async fn give_back(
             .iter()
             .map(|r| r.change)
             .sum();
-        let taken: Vec<_> = tx
-            .relations_of(t, &spent.id)
-            .await?
-            .into_iter()
-            .filter(|r| r.target_record_id == spent.id)
-            .collect();
-        // The portions are given back in the order they were taken: this refund's range
-        // [already, already + points) of the spending, cut by each source's portion.
-        let mut postings = Vec::new();
-        let mut start = 0;
-        for portion in taken {
-            let end = start + portion.points;
-            let from = start.max(already);
-            let to = end.min(already + points);
-            start = end;
-            if from >= to {
-                continue;
-            }
-            let source = tx
-                .point_record(t, &portion.source_record_id)
-                .await?
-                .ok_or(AppError::NotFound("point record"))?;
-            let expires = returned_expiry(source.expires_at_ms, ctx.now_ms, tz);
-            let posting = book.earn(
-                new_uuid().to_string(),
-                Operation::RedemptionCancelReturn,
-                to - from,
-                expires,
-                ctx.now_ms,
-            );
-            let mut record = ledger::new_record(
-                ctx,
-                &account,
-                Some(format!("refund {}", refund.external_no)),
-            );
-            record.expires_at_ms = expires;
-            record.counts_for_upgrade = source.counts_for_upgrade;
-            record.cancels_record_id = Some(spent.id.clone());
+        let range = (already, already + points);
+        let reason = format!("refund {}", refund.external_no);
+        let mut postings =
+            redeem::returns(tx, ctx, &account, &mut book, spent, range, &reason, tz).await?;
+        for (_, record) in &mut postings {
             record.source_channel = Some(refund.channel.code().to_string());
             record.order_id = Some(refund.id.clone());
-            postings.push((posting, record));
         }
         written.extend(ledger::write_all(tx, &book, postings, ctx.now_ms).await?);
     }

@@ -13,6 +13,7 @@ use crate::members::model::PointAccount;
 use crate::ports::Tx;
 use crate::secrets::new_uuid;
 use patron_domain::ids::MemberId;
+use patron_domain::points::ledger::{Ledger, Posting};
 use patron_domain::points::{returned_expiry, Operation};
 use patron_domain::rbac::Permission;
 use patron_domain::ValidationError;
@@ -121,32 +122,9 @@ pub async fn cancel(tx: &mut dyn Tx, ctx: &Ctx, id: &str, reason: &str) -> AppRe
         ));
     }
     let tz = crate::tenants::zone(&mut *tx, t).await?;
-    let taken: Vec<_> = tx
-        .relations_of(t, id)
-        .await?
-        .into_iter()
-        .filter(|r| r.target_record_id == id)
-        .collect();
-    let mut records = Vec::new();
-    for portion in taken {
-        let source = tx
-            .point_record(t, &portion.source_record_id)
-            .await?
-            .ok_or(AppError::NotFound("point record"))?;
-        let expires = returned_expiry(source.expires_at_ms, ctx.now_ms, tz);
-        let posting = book.earn(
-            new_uuid().to_string(),
-            Operation::RedemptionCancelReturn,
-            portion.points,
-            expires,
-            ctx.now_ms,
-        );
-        let mut record = ledger::new_record(ctx, &account, Some(reason.clone()));
-        record.expires_at_ms = expires;
-        record.counts_for_upgrade = source.counts_for_upgrade;
-        record.cancels_record_id = Some(id.to_string());
-        records.push(ledger::write(tx, &book, &posting, record, ctx.now_ms).await?);
-    }
+    let all = (0, -redemption.change);
+    let postings = returns(tx, ctx, &account, &mut book, &redemption, all, &reason, tz).await?;
+    let records = ledger::write_all(tx, &book, postings, ctx.now_ms).await?;
     crate::audit::record(
         tx,
         ctx,
@@ -164,4 +142,56 @@ pub async fn cancel(tx: &mut dyn Tx, ctx: &Ctx, id: &str, reason: &str) -> AppRe
         records,
         account: ledger::with_balances(account, &book, ctx.now_ms),
     })
+}
+
+/// Giving back `[from, to)` of the points redemption `spent` took: one return posting per portion
+/// of the records it took from, in the order taken, each with its source's expiry (or the end of
+/// the next day once that has passed) and counts-for-upgrade flag. Posted on `book` (the
+/// account's, opened under its lock), not written.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn returns(
+    tx: &mut dyn Tx,
+    ctx: &Ctx,
+    account: &PointAccount,
+    book: &mut Ledger<String>,
+    spent: &PointRecord,
+    (from, to): (i64, i64),
+    reason: &str,
+    tz: chrono_tz::Tz,
+) -> AppResult<Vec<(Posting<String>, PointRecord)>> {
+    let t = spent.tenant_id;
+    let taken: Vec<_> = tx
+        .relations_of(t, &spent.id)
+        .await?
+        .into_iter()
+        .filter(|r| r.target_record_id == spent.id)
+        .collect();
+    let mut postings = Vec::new();
+    let mut start = 0;
+    for portion in taken {
+        let end = start + portion.points;
+        let (lo, hi) = (start.max(from), end.min(to));
+        start = end;
+        if lo >= hi {
+            continue;
+        }
+        let source = tx
+            .point_record(t, &portion.source_record_id)
+            .await?
+            .ok_or(AppError::NotFound("point record"))?;
+        let expires = returned_expiry(source.expires_at_ms, ctx.now_ms, tz);
+        let posting = book.earn(
+            new_uuid().to_string(),
+            Operation::RedemptionCancelReturn,
+            hi - lo,
+            expires,
+            ctx.now_ms,
+        );
+        let mut record = ledger::new_record(ctx, account, Some(reason.to_string()));
+        record.expires_at_ms = expires;
+        record.counts_for_upgrade = source.counts_for_upgrade;
+        record.cancels_record_id = Some(spent.id.clone());
+        postings.push((posting, record));
+    }
+    Ok(postings)
 }

@@ -5,7 +5,7 @@ use crate::error::AppResult;
 use crate::jobs::model::JobRun;
 use crate::members::model::{PointAccount, TierRecord};
 use crate::model::{ListQuery, Page, Tenant};
-use crate::points::model::{PointRecord, PointRelation};
+use crate::points::model::PointRecord;
 use crate::ports::RetentionCounters;
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -102,9 +102,6 @@ pub trait JobsWrites: Send {
     /// Takes these accounts for the transaction (PostgreSQL: their row locks), as
     /// `lock_point_account` does for one.
     async fn lock_point_accounts_in(&mut self, t: TenantId, ids: &[String]) -> AppResult<()>;
-    /// Many records, a few statements.
-    async fn insert_point_records_many(&mut self, rs: &[PointRecord]) -> AppResult<()>;
-    async fn insert_point_relations_many(&mut self, rs: &[PointRelation]) -> AppResult<()>;
     /// (record id, remaining) pairs.
     async fn set_remaining_many(&mut self, t: TenantId, values: &[(String, i64)]) -> AppResult<()>;
     /// (account id, balances) pairs.

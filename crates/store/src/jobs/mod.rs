@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use patron_app::jobs::model::JobRun;
 use patron_app::members::model::{PointAccount, TierRecord};
 use patron_app::model::{ListQuery, Page, Tenant};
-use patron_app::points::model::{PointRecord, PointRelation};
+use patron_app::points::model::PointRecord;
 use patron_app::ports::{JobsReads, JobsWrites, RetentionCounters};
 use patron_app::{AppError, AppResult};
 use patron_domain::ids::{JobRunId, MemberId, TenantId};
@@ -282,14 +282,6 @@ impl JobsWrites for SqlTx {
         // As `lock_point_account`: a no-op update takes the row locks on PostgreSQL.
         let head = "UPDATE point_accounts SET updated_at_ms = updated_at_ms WHERE tenant_id = ";
         self.exec_in(head, t, "id", ids).await
-    }
-
-    async fn insert_point_records_many(&mut self, rs: &[PointRecord]) -> AppResult<()> {
-        self.insert_records(rs).await
-    }
-
-    async fn insert_point_relations_many(&mut self, rs: &[PointRelation]) -> AppResult<()> {
-        self.insert_relations(rs).await
     }
 
     async fn set_remaining_many(&mut self, t: TenantId, values: &[(String, i64)]) -> AppResult<()> {
