@@ -2,9 +2,11 @@
 //! `patron-store`; reads go to a pool, writes to a transaction that the use case commits.
 //!
 //! Each area of the product has its own pair of traits (`jobs`, `loyalty`, `master_data`,
-//! `members`, `orders`, `point_rules`, `points`, `tiers`);
+//! `members`, `orders`, `point_rules`, `points`, `tiers`, `groups`, `coupons`);
 //! `Reads` and `Tx` gather them, so a use case still takes one reader or one transaction.
 
+pub mod coupons;
+pub mod groups;
 pub mod jobs;
 pub mod loyalty;
 pub mod master_data;
@@ -14,6 +16,8 @@ pub mod point_rules;
 pub mod points;
 pub mod tiers;
 
+pub use coupons::{CouponsReads, CouponsWrites};
+pub use groups::{GroupsReads, GroupsWrites};
 pub use jobs::{JobsReads, JobsWrites};
 pub use loyalty::{LoyaltyReads, LoyaltyWrites};
 pub use master_data::{MasterDataReads, MasterDataWrites};
@@ -43,6 +47,8 @@ pub trait Reads:
     + PointRulesReads
     + TiersReads
     + JobsReads
+    + GroupsReads
+    + CouponsReads
     + Send
 {
     async fn tenant(&mut self, id: TenantId) -> AppResult<Option<Tenant>>;
@@ -108,6 +114,8 @@ pub trait Tx:
     + PointRulesWrites
     + TiersWrites
     + JobsWrites
+    + GroupsWrites
+    + CouponsWrites
 {
     async fn commit(self: Box<Self>) -> AppResult<()>;
 

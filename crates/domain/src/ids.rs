@@ -131,3 +131,19 @@ uuid_id!(
     /// A run of a daily job for one tenant and business date.
     JobRunId
 );
+uuid_id!(
+    /// A store group or a product group.
+    GroupId
+);
+uuid_id!(
+    /// A coupon rule.
+    CouponRuleId
+);
+uuid_id!(
+    /// A coupon instance.
+    CouponId
+);
+uuid_id!(
+    /// A transfer of a coupon to a friend.
+    CouponTransferId
+);

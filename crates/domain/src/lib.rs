@@ -6,6 +6,7 @@
 pub mod api_key;
 pub mod channel;
 pub mod error;
+pub mod groups;
 pub mod idempotency;
 pub mod ids;
 pub mod jobs;

@@ -85,6 +85,12 @@ permissions! {
     OrdersWrite = "orders:write", Business, "Send orders and refunds from sales channels", "从销售渠道上传交易单和退单";
     JobsRead = "jobs:read", Configuration, "See the runs of the daily jobs (point expiry, tier retention)", "查看每日任务(积分过期、会员保级)的运行记录";
     JobsRun = "jobs:run", Configuration, "Run a daily job for a business date", "按业务日期运行每日任务";
+    GroupsRead = "groups:read", Business, "See store groups and product groups", "查看门店组和商品组";
+    GroupsManage = "groups:manage", Business, "Build, enable and delete store groups and product groups", "创建、启用和删除门店组和商品组";
+    CouponsRead = "coupons:read", Business, "See coupon rules, coupons, transfers and their results", "查看优惠券规则、优惠券、转赠记录及效果";
+    CouponsManage = "coupons:manage", Business, "Write coupon rules, submit them, unpublish and add stock", "编写优惠券规则、提交审核、下架和增发";
+    CouponsApprove = "coupons:approve", Configuration, "Approve or reject coupon rules", "审批优惠券规则";
+    CouponsIssue = "coupons:issue", Business, "Issue coupons to members, claim and transfer them for members", "向会员发券、代会员领券和转赠";
     CustomersPii = "customers:pii", Privacy, "See personal data unmasked (each read is audited)", "查看未脱敏的个人信息(每次查看都会审计)";
     CustomersErase = "customers:erase", Privacy, "Erase a person's personal data", "删除个人信息";
 }

@@ -78,6 +78,12 @@ pub mod perm {
         OrdersWrite,
         JobsRead,
         JobsRun,
+        GroupsRead,
+        GroupsManage,
+        CouponsRead,
+        CouponsManage,
+        CouponsApprove,
+        CouponsIssue,
         CustomersPii,
         CustomersErase,
     );

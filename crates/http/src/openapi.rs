@@ -3,8 +3,8 @@
 //! as its scope; the route-walk test holds the handlers to it.
 
 use crate::api::{
-    api_keys, audit, behavior, jobs, loyalty, master_data, members, orders, point_rules, points,
-    roles, session, tenants, users,
+    api_keys, audit, behavior, coupons, groups, jobs, loyalty, master_data, members, orders,
+    point_rules, points, roles, session, tenants, users,
 };
 use crate::problem::Problem;
 use crate::views;
@@ -62,5 +62,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(points::Doc::openapi());
     doc.merge(point_rules::Doc::openapi());
     doc.merge(jobs::Doc::openapi());
+    doc.merge(groups::Doc::openapi());
+    doc.merge(coupons::Doc::openapi());
     doc
 }

@@ -4,7 +4,9 @@
 
 mod card_blocks;
 mod connect;
+mod coupons;
 mod error;
+mod groups;
 mod jobs;
 mod lite;
 mod loyalty;

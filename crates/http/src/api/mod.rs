@@ -3,6 +3,8 @@
 pub mod api_keys;
 pub mod audit;
 pub mod behavior;
+pub mod coupons;
+pub mod groups;
 pub mod jobs;
 pub mod loyalty;
 pub mod master_data;
@@ -34,4 +36,6 @@ pub fn router() -> Router<AppState> {
         .merge(points::router())
         .merge(point_rules::router())
         .merge(jobs::router())
+        .merge(groups::router())
+        .merge(coupons::router())
 }

@@ -26,6 +26,8 @@ macro_rules! catalogue_files {
             include_str!(concat!("../../i18n/", $lang, "/orders.toml")),
             include_str!(concat!("../../i18n/", $lang, "/points.toml")),
             include_str!(concat!("../../i18n/", $lang, "/jobs.toml")),
+            include_str!(concat!("../../i18n/", $lang, "/groups.toml")),
+            include_str!(concat!("../../i18n/", $lang, "/coupons.toml")),
         ]
     };
 }

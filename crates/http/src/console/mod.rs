@@ -38,6 +38,8 @@ pub fn router() -> Router<AppState> {
         .merge(pages::members::router())
         .merge(pages::points::router())
         .merge(pages::jobs::router())
+        .merge(pages::groups::router())
+        .merge(pages::coupons::router())
         .route("/console/static/console.css", get(css))
         .route("/console/static/console.js", get(js))
         .route("/console/", get(|| async { render::redirect("/console") }))

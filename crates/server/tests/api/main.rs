@@ -4,8 +4,10 @@
 
 mod audit_log;
 mod console;
+mod coupons;
 mod customer_transactions;
 mod errors;
+mod groups;
 mod idempotency;
 mod imports;
 mod isolation;

@@ -4,6 +4,8 @@
 pub mod account;
 pub mod api_keys;
 pub mod audit;
+pub mod coupons;
+pub mod groups;
 pub mod home;
 pub mod jobs;
 pub mod login;
