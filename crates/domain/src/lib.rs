@@ -5,6 +5,7 @@
 
 pub mod api_key;
 pub mod channel;
+pub mod coupons;
 pub mod error;
 pub mod groups;
 pub mod idempotency;
