@@ -19,17 +19,21 @@ pub enum Job {
     ExpirePoints,
     /// §7.3: tier records past their expiry are retained or downgraded.
     TierRetention,
+    /// §11.6: issued coupons past their validity expire; transfers not accepted in time go
+    /// back to their givers.
+    ExpireCoupons,
 }
 
 impl Job {
     /// In the order the schedule runs them: points expire before tiers are judged.
-    pub const ALL: [Job; 2] = [Self::ExpirePoints, Self::TierRetention];
+    pub const ALL: [Job; 3] = [Self::ExpirePoints, Self::TierRetention, Self::ExpireCoupons];
 
     /// The stable name (CLI, API, storage).
     pub fn name(self) -> &'static str {
         match self {
             Self::ExpirePoints => "expire-points",
             Self::TierRetention => "tier-retention",
+            Self::ExpireCoupons => "expire-coupons",
         }
     }
 
@@ -42,7 +46,7 @@ impl Job {
                 ValidationError::new(
                     "job",
                     "unknown_job",
-                    "must be 'expire-points' or 'tier-retention'",
+                    "must be 'expire-points', 'tier-retention' or 'expire-coupons'",
                 )
             })
     }

@@ -60,9 +60,15 @@ where
     )
     .await?;
     let status = StatusCode::from_u16(outcome.response.status).unwrap_or(StatusCode::OK);
+    // A use case may keep what it did and still answer with a problem (a lapsed transfer).
+    let content_type = if status.is_client_error() {
+        "application/problem+json"
+    } else {
+        "application/json"
+    };
     let mut response = (
         status,
-        [(header::CONTENT_TYPE, "application/json")],
+        [(header::CONTENT_TYPE, content_type)],
         outcome.response.body,
     )
         .into_response();

@@ -6,6 +6,7 @@
 //! one transaction each; `schedule` starts them every day.
 
 pub mod expire;
+pub mod expire_coupons;
 pub mod model;
 pub mod retention;
 pub mod runs;

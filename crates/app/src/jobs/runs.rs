@@ -157,6 +157,7 @@ pub async fn execute(store: &dyn Store, mut run: JobRun, now: &Now) -> JobRun {
     let mut result = match run.job {
         Job::ExpirePoints => super::expire::run(store, &mut run, now).await,
         Job::TierRetention => super::retention::run(store, &mut run, now).await,
+        Job::ExpireCoupons => super::expire_coupons::run(store, &mut run, now).await,
     };
     if result.is_ok() && run.changed >= BULK_ROWS {
         result = async {

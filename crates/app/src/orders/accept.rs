@@ -178,6 +178,14 @@ pub async fn accept(tx: &mut dyn Tx, ctx: &Ctx, p: Prepared) -> AppResult<Accept
         )
         .into());
     }
+    if p.member.is_none() && !o.coupons.is_empty() {
+        return Err(ValidationError::new(
+            "coupons",
+            "coupons_need_member",
+            "only a member's order can use coupons",
+        )
+        .into());
+    }
     let mut order = header(ctx, t, &p, o, None);
     if !tx.insert_order(&order).await? {
         return Ok(Accepted {
@@ -197,6 +205,24 @@ pub async fn accept(tx: &mut dyn Tx, ctx: &Ctx, p: Prepared) -> AppResult<Accept
             .record_purchase(t, member.id, o.ordered_at_ms)
             .await?
             .ok_or(AppError::NotFound("member"))?;
+        if !o.coupons.is_empty() {
+            let draft = crate::coupons::redeem::Draft {
+                store: &o.store,
+                customer_id: Some(&member.customer_id.to_string()),
+                lines: crate::coupons::redeem::lines_of(&o.lines),
+                at_ms: o.ordered_at_ms,
+                tz: p.tz,
+            };
+            // Whether this order opened the member's purchase history, as read before it.
+            let first = p
+                .member
+                .as_ref()
+                .is_some_and(|m| m.first_purchase_at_ms.is_none());
+            crate::coupons::redeem::redeem(
+                tx, ctx, &draft, &o.coupons, &order.id, o.paid_fen, first,
+            )
+            .await?;
+        }
         // Paying with points comes first, so an order's own points never pay for it.
         if let Some(used) = &o.points_used {
             point_records.push(super::points_used::spend(tx, ctx, &member, &order, used).await?);

@@ -127,6 +127,9 @@ pub async fn refund(tx: &mut dyn Tx, ctx: &Ctx, mut p: Prepared) -> AppResult<Ac
     }
     tx.set_refund_status(t, &original.id, if fully { "full" } else { "partial" })
         .await?;
+    if fully {
+        crate::coupons::redeem::give_back(tx, ctx, &original.id, p.tz).await?;
+    }
 
     if let Some(member) = p.member.clone() {
         p.rules = super::resolve::program_rules(&mut *tx, t, &member.program_id).await?;

@@ -124,6 +124,8 @@ pub struct OrderInput {
     pub discounts: Vec<DiscountInput>,
     /// Points the member spends on this order (paying with points), as (point group, points).
     pub points_used: Option<(String, i64)>,
+    /// Codes of coupons the member uses on this order (checked and redeemed with it).
+    pub coupons: Vec<String>,
 }
 
 /// The most points one order may spend.
@@ -197,7 +199,12 @@ pub struct NewOrder {
     pub payments: Vec<NewPayment>,
     pub discounts: Vec<NewDiscount>,
     pub points_used: Option<PointsUse>,
+    /// Coupon codes as sent (trimmed); the coupon center checks them.
+    pub coupons: Vec<String>,
 }
+
+/// The most coupons one order may use.
+pub const MAX_COUPONS: usize = 20;
 
 impl NewOrder {
     pub fn item_quantity(&self) -> i64 {
@@ -399,6 +406,25 @@ impl OrderInput {
                 })
             }
         };
+        if !self.coupons.is_empty() && d == Direction::Refund {
+            return Err(ValidationError::new(
+                "coupons",
+                "coupons_on_refund",
+                "a refund uses no coupons; the original's come back when the rule says so",
+            ));
+        }
+        if self.coupons.len() > MAX_COUPONS {
+            return Err(ValidationError::new(
+                "coupons",
+                "too_many_coupons",
+                format!("at most {MAX_COUPONS} coupons per order"),
+            ));
+        }
+        let coupons = self
+            .coupons
+            .iter()
+            .map(|c| bounded("coupons", c, 1, 32))
+            .collect::<Result<Vec<_>, _>>()?;
         if let Some(n) = self.guest_count {
             if !(0..=10_000).contains(&n) {
                 return Err(ValidationError::new(
@@ -436,6 +462,7 @@ impl OrderInput {
             payments,
             discounts,
             points_used,
+            coupons,
         })
     }
 }

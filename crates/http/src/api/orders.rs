@@ -1,7 +1,7 @@
 //! The transaction center's API: orders and refunds in from every channel, and read back with
 //! their documents and the points they produced.
 
-mod views;
+pub(crate) mod views;
 
 use crate::api::members::accounts::instant;
 use crate::api::points::PointRecordView;

@@ -437,6 +437,8 @@ async fn daily_jobs(
         match job {
             Job::ExpirePoints => c.expired_records += u64::try_from(run.changed).unwrap_or(0),
             Job::TierRetention => c.tier_changes += u64::try_from(run.changed).unwrap_or(0),
+            // Not run by this loader: it issues no coupons.
+            Job::ExpireCoupons => {}
         }
     }
     Ok(())

@@ -5,7 +5,8 @@
 -- valid_days days) or 'delayed_fixed_end' (start_after_days after the claim, until
 -- valid_to_date); dates are local days YYYY-MM-DD. weekdays: bit 0 = Monday … bit 6 = Sunday;
 -- usable_from_s .. usable_to_s: seconds of the local day, inclusive. store_group_id /
--- product_group_id NULL = all. issued counts coupons handed out: remaining = total_stock − issued,
+-- product_group_id NULL = all. Rule numbers come from the daily sequence 'coupon_rule:YYYYMMDD'
+-- of the sequences table. issued counts coupons handed out: remaining = total_stock − issued,
 -- and a claim takes stock with one conditional UPDATE, so stock is never oversold.
 CREATE TABLE coupon_rules (
     tenant_id BIGINT NOT NULL REFERENCES tenants (id),
@@ -50,14 +51,6 @@ CREATE TABLE coupon_rules (
     CONSTRAINT coupon_rules_rule_no_key UNIQUE (tenant_id, rule_no)
 );
 CREATE INDEX coupon_rules_status ON coupon_rules (tenant_id, rule_status, approval_status);
-
--- The daily sequence behind rule numbers (YYYYMMDD + 5 digits).
-CREATE TABLE coupon_rule_numbers (
-    tenant_id BIGINT NOT NULL REFERENCES tenants (id),
-    day TEXT NOT NULL,
-    last BIGINT NOT NULL,
-    PRIMARY KEY (tenant_id, day)
-);
 
 -- Approval decisions (§11.5 tab 5): decision 'submitted', 'approved' or 'rejected'.
 CREATE TABLE coupon_rule_approvals (

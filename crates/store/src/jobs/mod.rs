@@ -272,6 +272,7 @@ impl JobsWrites for SqlTx {
             let tables = match job {
                 Job::ExpirePoints => "point_records, point_relations, point_accounts",
                 Job::TierRetention => "tier_records, member_accounts",
+                Job::ExpireCoupons => "coupons, coupon_transfers",
             };
             self.exec(&sql!(&format!("ANALYZE {tables}"))).await?;
         }

@@ -109,6 +109,11 @@ pub struct OrderRequest {
     pub discounts: Vec<DiscountRequest>,
     /// Normal orders of members: points spent on the order.
     pub points_used: Option<PointsUsedRequest>,
+    /// Normal orders of members: codes of the member's coupons used on the order. Each is
+    /// checked (validity, day and time, store, products, threshold, stacking) and redeemed with
+    /// the order, or the order is refused naming the coupon's reason.
+    #[serde(default)]
+    pub coupons: Vec<String>,
 }
 
 impl OrderRequest {
@@ -177,6 +182,7 @@ impl OrderRequest {
                 })
                 .collect(),
             points_used: self.points_used.map(|x| (x.point_group, x.points)),
+            coupons: self.coupons,
         }
     }
 }
