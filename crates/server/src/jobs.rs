@@ -18,7 +18,9 @@ pub enum JobsCommand {
         /// `expire-points`: every earning record with points left whose expiry came before the
         /// business date began gets an expiry record. `tier-retention`: every active tier
         /// record that expired before the business date began is retained or downgraded on
-        /// the member's retention counters, which restart at 0.
+        /// the member's retention counters, which restart at 0. `expire-coupons`: issued
+        /// coupons whose validity ended before the business date began expire, and transfers
+        /// not accepted in time go back to their givers.
         job: String,
         /// The business date, YYYY-MM-DD, a day in each tenant's time zone, not after its
         /// today. The schedule of `patron serve` uses the tenant's local date.

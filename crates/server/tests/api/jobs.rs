@@ -86,7 +86,7 @@ async fn balances(admin: &Client, m: &str, club: &MemberClub) -> (i64, i64, i64)
 }
 
 /// Asks for a run and waits for it to end; returns (status of the answer, the run).
-async fn run_job(c: &Client, job: &str, as_of: &str) -> (u16, Value) {
+pub(crate) async fn run_job(c: &Client, job: &str, as_of: &str) -> (u16, Value) {
     let r = c
         .post("/api/v1/job-runs", &json!({"job": job, "as_of": as_of}))
         .await;
@@ -380,7 +380,7 @@ both_databases! {
         assert_eq!(tiers_of(&app, t, &ms[0]).await.0.len(), 3);
     }
 
-    async fn the_schedule_runs_expiry_then_retention_once_a_day(app) {
+    async fn the_schedule_runs_expiry_retention_and_coupon_expiry_once_a_day(app) {
         let admin = app.tenant_admin("acme").await;
         member_club(&admin).await;
         let at = patron_domain::jobs::parse_daily_at("00:30").unwrap().unwrap();
@@ -389,13 +389,14 @@ both_databases! {
         set_clock(&app, sh(2024, 1, 2, 0, 29, 0));
         assert_eq!(patron_app::jobs::schedule::tick(&app.store, at, &now).await.unwrap(), 0);
         set_clock(&app, sh(2024, 1, 2, 0, 30, 0));
-        assert_eq!(patron_app::jobs::schedule::tick(&app.store, at, &now).await.unwrap(), 2);
+        assert_eq!(patron_app::jobs::schedule::tick(&app.store, at, &now).await.unwrap(), 3);
         assert_eq!(patron_app::jobs::schedule::tick(&app.store, at, &now).await.unwrap(), 0);
         let runs = admin.get("/api/v1/job-runs").await.body;
         let seen: Vec<(&str, &str, &str, &str)> = runs["items"].as_array().unwrap().iter()
             .map(|r| (r["job"].as_str().unwrap(), r["business_date"].as_str().unwrap(), r["status"].as_str().unwrap(), r["trigger"].as_str().unwrap()))
             .collect();
         assert_eq!(seen, vec![
+            ("expire-coupons", "2024-01-02", "succeeded", "schedule"),
             ("tier-retention", "2024-01-02", "succeeded", "schedule"),
             ("expire-points", "2024-01-02", "succeeded", "schedule"),
         ]);

@@ -138,9 +138,10 @@ macro_rules! impl_coupons_reads {
                     &mut conn,
                     &sql!(
                         "SELECT COUNT(*) AS users, \
-                         COALESCE(SUM(CASE WHEN firsts > 0 THEN 1 ELSE 0 END), 0) AS new_customers, \
-                         COALESCE(SUM(paid), 0) AS paid, COALESCE(SUM(taken), 0) AS taken, \
-                         COALESCE(SUM(used), 0) AS used FROM ( \
+                         CAST(COALESCE(SUM(CASE WHEN firsts > 0 THEN 1 ELSE 0 END), 0) AS BIGINT) AS new_customers, \
+                         CAST(COALESCE(SUM(paid), 0) AS BIGINT) AS paid, \
+                         CAST(COALESCE(SUM(taken), 0) AS BIGINT) AS taken, \
+                         CAST(COALESCE(SUM(used), 0) AS BIGINT) AS used FROM ( \
                            SELECT customer_id, SUM(first_purchase) AS firsts, \
                            SUM(order_paid_fen) AS paid, SUM(deduction_fen) AS taken, COUNT(*) AS used \
                            FROM coupons WHERE tenant_id = $1 AND rule_id = $2 AND status = 'used' \
