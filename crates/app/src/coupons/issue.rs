@@ -281,3 +281,108 @@ pub async fn issue(
         coupons,
     })
 }
+
+/// What buying a coupon with points wrote.
+#[derive(Debug, Clone)]
+pub struct Bought {
+    pub coupon: Coupon,
+    pub points: crate::points::redeem::Posted,
+}
+
+/// A member buys a coupon of a public-claim rule with points (§10.3 type 6, 积分兑换优惠券):
+/// stock and the claim limit as for a claim, the points taken FIFO in the same transaction.
+/// Cancelling the redemption (`points::redeem::cancel`) voids the coupon while it is unused.
+pub async fn buy(
+    tx: &mut dyn Tx,
+    ctx: &Ctx,
+    rule_id: &str,
+    member: MemberId,
+    point_group: &str,
+    points: i64,
+) -> AppResult<Bought> {
+    use crate::points::ledger;
+    use patron_domain::points::Operation;
+    ctx.principal.require(Permission::PointsRedeem)?;
+    let t = ctx.principal.tenant()?;
+    let rule = rule_of(tx, t, rule_id).await?;
+    let redemption = crate::points::redeem::Redemption::parse(point_group, points, &rule.spec.name)?;
+    let m = holder(tx, t, &rule, member).await?;
+    if !rule.spec.public_claim {
+        return Err(AppError::conflict(
+            "coupon_not_claimable",
+            None,
+            "this rule's coupons are issued by campaigns, not claimed",
+        ));
+    }
+    let window = window_now(tx, ctx, &rule).await?;
+    take(tx, &rule, 1).await?;
+    if let Some(limit) = rule.spec.per_member_limit {
+        if tx.coupons_held(t, rule_id, &m.customer_id.to_string()).await? >= limit {
+            return Err(AppError::conflict(
+                "coupon_claim_limit",
+                None,
+                format!("a member may claim {limit} of these coupons"),
+            ));
+        }
+    }
+    let (account, mut book) = ledger::open(tx, t, member, &redemption.point_group).await?;
+    let posting = book
+        .spend(
+            new_uuid().to_string(),
+            Operation::RedeemCoupon,
+            redemption.points,
+            ctx.now_ms,
+        )
+        .map_err(ledger::insufficient)?;
+    let record = ledger::new_record(ctx, &account, Some(format!("coupon: {}", rule.spec.name)));
+    let record = ledger::write(tx, &book, &posting, record, ctx.now_ms).await?;
+    let mut written = write_coupons(
+        tx,
+        ctx,
+        &rule,
+        &[m.customer_id.to_string()],
+        window,
+        CouponSource::Points,
+        None,
+        Some(&record.id),
+    )
+    .await?;
+    let coupon = written
+        .pop()
+        .ok_or_else(|| AppError::Store("no coupon written".into()))?;
+    Ok(Bought {
+        coupon,
+        points: crate::points::redeem::Posted {
+            records: vec![record],
+            account: ledger::with_balances(account, &book, ctx.now_ms),
+        },
+    })
+}
+
+/// Voids the coupon bought with redemption `record_id`, which is being cancelled, and gives its
+/// stock back; refused once the coupon was used, is being given away or has expired.
+pub(crate) async fn void_bought(tx: &mut dyn Tx, ctx: &Ctx, record_id: &str) -> AppResult<()> {
+    let t = ctx.principal.tenant()?;
+    let Some(coupon) = tx.coupon_of_redemption(t, record_id).await? else {
+        return Ok(());
+    };
+    let voided = tx
+        .move_coupon(
+            t,
+            &coupon.id,
+            CouponStatus::Issued,
+            CouponStatus::Void,
+            None,
+            None,
+            ctx.now_ms,
+        )
+        .await?;
+    if !voided {
+        return Err(AppError::conflict(
+            "coupon_used",
+            None,
+            "the coupon bought with these points was used, is being given away or has expired",
+        ));
+    }
+    tx.return_coupon_stock(t, &coupon.rule_id, 1).await
+}

@@ -92,11 +92,14 @@ pub async fn cancel(tx: &mut dyn Tx, ctx: &Ctx, id: &str, reason: &str) -> AppRe
         .point_record(t, id)
         .await?
         .ok_or(AppError::NotFound("point record"))?;
-    if redemption.operation != Operation::RedeemGift {
+    if !matches!(
+        redemption.operation,
+        Operation::RedeemGift | Operation::RedeemCoupon
+    ) {
         return Err(AppError::conflict(
             "not_a_redemption",
             None,
-            "only a redemption for a gift can be cancelled here",
+            "only a redemption for a gift or a coupon can be cancelled",
         ));
     }
     if redemption.order_id.is_some() {
@@ -120,6 +123,9 @@ pub async fn cancel(tx: &mut dyn Tx, ctx: &Ctx, id: &str, reason: &str) -> AppRe
             None,
             "this redemption was cancelled already",
         ));
+    }
+    if redemption.operation == Operation::RedeemCoupon {
+        crate::coupons::issue::void_bought(tx, ctx, id).await?;
     }
     let tz = crate::tenants::zone(&mut *tx, t).await?;
     let all = (0, -redemption.change);

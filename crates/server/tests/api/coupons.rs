@@ -720,4 +720,57 @@ both_databases! {
             }
         }
     }
+
+    async fn coupons_bought_with_points_and_the_cancellation(app) {
+        let admin = app.tenant_admin("acme").await;
+        let c = club(&admin).await;
+        let (ann, card, _) = member(&admin, "13800000001").await;
+        let group = c.club.points_group_id.clone();
+        let r = admin
+            .post(&format!("/api/v1/members/{ann}/point-adjustments"), &json!({"point_group": group, "points": 500, "reason": "开卡礼"}))
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        let id = published(&admin, &rule(&c, json!({"threshold": null, "amount_off": "10", "total_stock": 5}))).await;
+        let buy = |points: i64| json!({"member_id": ann, "point_group": group, "points": points});
+
+        let r = admin.post(&format!("/api/v1/coupon-rules/{id}/buy"), &buy(300)).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        assert_eq!(r.body["coupon"]["source"], "points");
+        assert_eq!(r.body["points"]["records"][0]["operation"], "redeem_coupon");
+        assert_eq!(r.body["points"]["records"][0]["change"], -300);
+        assert_eq!(r.body["points"]["account"]["available"], 200);
+        let record = r_id(&r.body["points"]["records"][0]);
+        let code = r.body["coupon"]["code"].as_str().unwrap().to_string();
+
+        // Not enough points: refused whole, the stock untouched.
+        let r = admin.post(&format!("/api/v1/coupon-rules/{id}/buy"), &buy(300)).await;
+        assert_eq!((r.status, r.body["code"].as_str()), (409, Some("insufficient_points")), "{}", r.text);
+        assert_eq!(admin.get(&format!("/api/v1/coupon-rules/{id}")).await.body["issued"], 1);
+
+        // Cancelling the redemption voids the unused coupon and returns points and stock.
+        let r = admin.post(&format!("/api/v1/point-records/{record}/cancel"), &json!({"reason": "买错了"})).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        assert_eq!(r.body["account"]["available"], 500);
+        assert_eq!(coupon(&admin, &code).await["status"], "void");
+        assert_eq!(admin.get(&format!("/api/v1/coupon-rules/{id}")).await.body["issued"], 0);
+        let o = order("V1", &card, "POS001", app.clock_now(), &[("SKU1", 1, "30.00")], &[&code]);
+        assert_eq!(reasons(&admin, &o).await, vec!["coupon_void"]);
+
+        // A bought coupon that was used cannot be cancelled.
+        let r = admin.post(&format!("/api/v1/coupon-rules/{id}/buy"), &buy(100)).await;
+        let record = r_id(&r.body["points"]["records"][0]);
+        let code = r.body["coupon"]["code"].as_str().unwrap().to_string();
+        let o = order("V2", &card, "POS001", app.clock_now(), &[("SKU1", 1, "30.00")], &[&code]);
+        assert_eq!(admin.post("/api/v1/orders", &o).await.status, 201);
+        let r = admin.post(&format!("/api/v1/point-records/{record}/cancel"), &json!({"reason": "x"})).await;
+        assert_eq!((r.status, r.body["code"].as_str()), (409, Some("coupon_used")));
+
+        // The ledger adds up.
+        let found = patron_app::points::verify::run(&app.store).await.unwrap();
+        assert!(found.is_empty(), "{found:?}");
+        // Buying needs points:redeem.
+        let issuer = app.key_with(&admin, &["coupons:issue"]).await;
+        let r = issuer.post(&format!("/api/v1/coupon-rules/{id}/buy"), &buy(1)).await;
+        assert_eq!((r.status, r.body["permission"].as_str()), (403, Some("points:redeem")));
+    }
 }

@@ -108,6 +108,7 @@ CREATE TABLE coupons (
 CREATE INDEX coupons_rule ON coupons (tenant_id, rule_id, status);
 CREATE INDEX coupons_customer ON coupons (tenant_id, customer_id, rule_id);
 CREATE INDEX coupons_order ON coupons (tenant_id, order_id);
+CREATE INDEX coupons_redemption ON coupons (tenant_id, redemption_id);
 CREATE INDEX coupons_expiry ON coupons (tenant_id, status, valid_to_ms);
 
 -- Transfers to a friend (§11.7). status: 'pending', 'succeeded' or 'returned' (the friend's

@@ -264,6 +264,23 @@ macro_rules! impl_coupons_reads {
                     .collect()
             }
 
+            async fn coupon_of_redemption(
+                &mut self,
+                t: TenantId,
+                record_id: &str,
+            ) -> AppResult<Option<Coupon>> {
+                let row = optional(
+                    &mut self.read_conn()?,
+                    &sql!(
+                        "SELECT * FROM coupons WHERE tenant_id = $1 AND redemption_id = $2",
+                        t.get(),
+                        record_id
+                    ),
+                )
+                .await?;
+                row.as_ref().map(coupon).transpose()
+            }
+
             async fn coupons_of_order(&mut self, t: TenantId, order_id: &str) -> AppResult<Vec<Coupon>> {
                 all(
                     &mut self.read_conn()?,

@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/coupon-rules/{id}/dashboard", get(rules::dashboard))
         .route("/api/v1/coupon-rules/{id}/claim", post(rules::claim))
         .route("/api/v1/coupon-rules/{id}/issue", post(rules::issue_to))
+        .route("/api/v1/coupon-rules/{id}/buy", post(rules::buy))
         .route("/api/v1/coupons", get(instances::list))
         .route("/api/v1/coupons/check", post(instances::check))
         .route("/api/v1/coupons/{code}", get(instances::show))

@@ -508,3 +508,52 @@ pub async fn issue_to(
     })
     .await
 }
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BuyRequest {
+    pub member_id: String,
+    /// The point group paid from, e.g. `points`.
+    pub point_group: String,
+    /// The price in points.
+    pub points: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BoughtView {
+    pub coupon: CouponView,
+    /// The redemption record (type `redeem_coupon`) and the account after it.
+    pub points: crate::api::points::PostedView,
+}
+
+/// A member buys a coupon with points (积分兑换优惠券). Cancelling the redemption
+/// (`POST /api/v1/point-records/{id}/cancel`) voids the coupon while it is unused.
+#[utoipa::path(post, path = "/api/v1/coupon-rules/{id}/buy", tag = "coupons", params(("id" = String, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Replays the stored answer for a repeated request")),
+    request_body = BuyRequest,
+    security(("api_key" = ["points:redeem"]), ("session" = ["points:redeem"])),
+    responses((status = 201, body = BoughtView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn buy(
+    State(state): State<AppState>,
+    auth: Auth<perm::PointsRedeem>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: ApiJson<BuyRequest>,
+) -> ApiResult<Response> {
+    let member = member_id(&body.value.member_id)?;
+    let (group, points) = (body.value.point_group.clone(), body.value.points);
+    let ctx = auth.ctx.clone();
+    mutate(&state, &auth.ctx, &headers, &body.request_hash, move |tx| {
+        Box::pin(async move {
+            let done = issue::buy(tx, &ctx, &id, member, &group, points).await?;
+            Ok(stored(
+                StatusCode::CREATED,
+                &BoughtView {
+                    coupon: CouponView::from(&done.coupon),
+                    points: crate::api::points::PostedView::from(&done.points),
+                },
+            ))
+        })
+    })
+    .await
+}
