@@ -364,4 +364,25 @@ both_databases! {
         assert_eq!(admin.get(&path).await.body["enabled"], false);
         assert_eq!(audit_actions(&admin, &id).await, ["store_group.add_members", "store_group.create"]);
     }
+
+    async fn the_demo_tenant_has_enabled_groups_for_coupon_rules(app) {
+        let pii = patron_app::pii::Pii::new(patron_testkit::TEST_PII_KEY);
+        patron_app::bootstrap::seed_demo(&app.store, &pii, app.clock_now(), 20).await.unwrap();
+        let mut admin = app.anonymous();
+        admin.login("demo", "admin", "patron-demo-admin").await;
+        let groups = admin.get(STORES).await.body;
+        assert_eq!(groups["total"], 2);
+        for g in groups["items"].as_array().unwrap() {
+            assert_eq!((g["enabled"].as_bool(), g["all_items"].as_bool()), (Some(true), Some(false)), "{g}");
+        }
+        let id_of = |name: &str| groups["items"].as_array().unwrap().iter().find(|g| g["name"] == name).unwrap()["id"].as_str().unwrap().to_string();
+        let online = format!("{STORES}/{}", id_of("线上门店"));
+        assert_eq!(listed(&admin, &format!("{online}/members")).await, ["APP001", "JD001", "TMALL001", "WEB001", "WXMALL001", "WXMINI001"]);
+        let offline = admin.get(&format!("{STORES}/{}", id_of("线下门店"))).await.body;
+        assert_eq!(offline["member_count"], 20);
+        let products = admin.get(PRODUCTS).await.body;
+        assert_eq!((products["total"].as_u64(), products["items"][0]["name"].as_str()), (Some(1), Some("冰淇淋商品组")));
+        let ice_cream = admin.get(&format!("{PRODUCTS}/{}", products["items"][0]["id"].as_str().unwrap())).await.body;
+        assert_eq!((ice_cream["enabled"].as_bool(), ice_cream["member_count"].as_u64()), (Some(true), Some(80)));
+    }
 }
