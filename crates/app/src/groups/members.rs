@@ -7,19 +7,17 @@ use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::ports::Tx;
 use patron_domain::groups::{self as rules, GroupKind};
-use patron_domain::ids::TenantId;
 use patron_domain::rbac::Permission;
 use serde_json::json;
 use std::collections::HashSet;
 
-/// The group, held against a concurrent enabling until the transaction ends: members only
+/// Holds the group against a concurrent enabling until the transaction ends: members only
 /// change while it is not enabled.
-async fn open_group(tx: &mut dyn Tx, t: TenantId, kind: GroupKind, id: &str) -> AppResult<Group> {
-    let group = of_kind(tx.group(t, id).await?, kind)?;
-    if group.enabled() || !tx.lock_open_group(t, id).await? {
+async fn hold_open(tx: &mut dyn Tx, group: &Group) -> AppResult<()> {
+    if group.enabled() || !tx.lock_open_group(group.tenant_id, &group.id).await? {
         return Err(enabled_conflict());
     }
-    Ok(group)
+    Ok(())
 }
 
 /// Records the change and marks the group as changed now.
@@ -54,9 +52,9 @@ pub async fn add_members(
 ) -> AppResult<AddedMembers> {
     ctx.principal.require(Permission::GroupsManage)?;
     let t = ctx.principal.tenant()?;
-    of_kind(tx.group(t, id).await?, kind)?;
+    let group = of_kind(tx.group(t, id).await?, kind)?;
     let codes = rules::codes(codes)?;
-    let group = open_group(tx, t, kind, id).await?;
+    hold_open(tx, &group).await?;
     if group.all_items {
         return Err(AppError::conflict(
             "group_all_items",
@@ -112,9 +110,9 @@ pub async fn remove_members(
 ) -> AppResult<RemovedMembers> {
     ctx.principal.require(Permission::GroupsManage)?;
     let t = ctx.principal.tenant()?;
-    of_kind(tx.group(t, id).await?, kind)?;
+    let group = of_kind(tx.group(t, id).await?, kind)?;
     let codes = rules::codes(codes)?;
-    let group = open_group(tx, t, kind, id).await?;
+    hold_open(tx, &group).await?;
     let removed: HashSet<String> = tx
         .delete_group_members(t, id, &codes)
         .await?
