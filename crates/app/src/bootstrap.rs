@@ -123,6 +123,7 @@ pub async fn seed_demo(
     // Configuration and master data first: members refer to both.
     crate::loyalty::seed_demo(store, &ctx).await?;
     crate::master_data::seed_demo(store, &ctx).await?;
+    crate::groups::demo::seed_demo(store, &ctx).await?;
     crate::members::seed_demo(store, pii, &ctx, customers).await?;
     let buyers = customers.min(DEMO_BUYERS);
     crate::orders::demo::seed(store, pii, &ctx, "member-club", buyers).await?;

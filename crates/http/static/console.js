@@ -34,3 +34,12 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+// - input[data-check-all=NAME]: checks or unchecks every NAME box of its form.
+document.addEventListener("change", function (event) {
+  var all = event.target.closest("input[data-check-all]");
+  if (!all || !all.form) return;
+  var name = all.getAttribute("data-check-all");
+  all.form.querySelectorAll("input[type=checkbox][name='" + name + "']").forEach(function (box) {
+    box.checked = all.checked;
+  });
+});

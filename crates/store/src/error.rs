@@ -50,6 +50,12 @@ fn unique_violation(name: &str) -> AppError {
             Some("name"),
             "the program has a point rule with this name",
         )
+    } else if name.contains("item_groups_name_key") || name.contains("item_groups.name") {
+        (
+            "group_name_taken",
+            Some("name"),
+            "a group of this kind has this name",
+        )
     } else if let Some(found) = loyalty_conflict(name) {
         found
     } else {

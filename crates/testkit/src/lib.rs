@@ -205,6 +205,23 @@ impl TestApp {
     pub fn backend(&self) -> &'static str {
         self.store.backend()
     }
+
+    /// Runs one statement on the app's database directly: for rows that no API writes yet
+    /// (e.g. a coupon rule naming a group, to see the group refuse deletion).
+    pub async fn execute_sql(&self, statement: &str) {
+        match self.db {
+            Db::Sqlite => {
+                let pool = sqlx::SqlitePool::connect(&self.database_url).await.unwrap();
+                sqlx::query(statement).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
+            Db::Postgres => {
+                let pool = sqlx::PgPool::connect(&self.database_url).await.unwrap();
+                sqlx::query(statement).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
+        }
+    }
 }
 
 /// Writes each test twice: in `mod sqlite` and in `mod postgres`.

@@ -216,6 +216,30 @@ fn payment_methods() -> Vec<PaymentMethodInput> {
         .collect()
 }
 
+/// The codes of the demo's physical shops (线下门店).
+pub(crate) fn shop_codes() -> Vec<String> {
+    SHOPS.iter().map(|s| s.0.to_string()).collect()
+}
+
+/// The codes of the demo's virtual stores, one per online channel (线上门店).
+pub(crate) fn virtual_store_codes() -> Vec<String> {
+    VIRTUAL.iter().map(|s| s.0.to_string()).collect()
+}
+
+/// The codes of the demo's products in the ice-cream categories (`C01…`).
+pub(crate) fn ice_cream_skus() -> Vec<String> {
+    let (_, leaves) = categories();
+    products(&leaves)
+        .into_iter()
+        .filter(|p| {
+            p.category_code
+                .as_deref()
+                .is_some_and(|c| c.starts_with("C01"))
+        })
+        .map(|p| p.code)
+        .collect()
+}
+
 fn written(outcome: BatchOutcome) -> AppResult<()> {
     outcome
         .map(|_| ())

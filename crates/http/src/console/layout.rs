@@ -138,6 +138,19 @@ const PAYMENT_METHODS: Link = Link {
     needs: Permission::MasterDataRead,
 };
 
+const STORE_GROUPS: Link = Link {
+    id: "store_groups",
+    href: "/console/store-groups",
+    label: "nav.store_groups",
+    needs: Permission::GroupsRead,
+};
+const PRODUCT_GROUPS: Link = Link {
+    id: "product_groups",
+    href: "/console/product-groups",
+    label: "nav.product_groups",
+    needs: Permission::GroupsRead,
+};
+
 const ORDERS: Link = Link {
     id: "orders",
     href: "/console/orders",
@@ -165,7 +178,7 @@ const TENANT_MODULES: &[Module] = &[
     },
     Module {
         label: "module.marketing",
-        pages: &[],
+        pages: &[STORE_GROUPS, PRODUCT_GROUPS],
     },
     Module {
         label: "module.messages",
