@@ -305,7 +305,8 @@ pub async fn buy(
     ctx.principal.require(Permission::PointsRedeem)?;
     let t = ctx.principal.tenant()?;
     let rule = rule_of(tx, t, rule_id).await?;
-    let redemption = crate::points::redeem::Redemption::parse(point_group, points, &rule.spec.name)?;
+    let redemption =
+        crate::points::redeem::Redemption::parse(point_group, points, &rule.spec.name)?;
     let m = holder(tx, t, &rule, member).await?;
     if !rule.spec.public_claim {
         return Err(AppError::conflict(
@@ -317,7 +318,11 @@ pub async fn buy(
     let window = window_now(tx, ctx, &rule).await?;
     take(tx, &rule, 1).await?;
     if let Some(limit) = rule.spec.per_member_limit {
-        if tx.coupons_held(t, rule_id, &m.customer_id.to_string()).await? >= limit {
+        if tx
+            .coupons_held(t, rule_id, &m.customer_id.to_string())
+            .await?
+            >= limit
+        {
             return Err(AppError::conflict(
                 "coupon_claim_limit",
                 None,

@@ -59,8 +59,11 @@ pub trait CouponsReads: Send {
         cards: &[String],
     ) -> AppResult<Vec<(String, String)>>;
     /// The coupon bought with points redemption `record_id`.
-    async fn coupon_of_redemption(&mut self, t: TenantId, record_id: &str)
-        -> AppResult<Option<Coupon>>;
+    async fn coupon_of_redemption(
+        &mut self,
+        t: TenantId,
+        record_id: &str,
+    ) -> AppResult<Option<Coupon>>;
     async fn coupons_of_order(&mut self, t: TenantId, order_id: &str) -> AppResult<Vec<Coupon>>;
 
     async fn coupon_transfer(&mut self, t: TenantId, id: &str) -> AppResult<Option<Transfer>>;

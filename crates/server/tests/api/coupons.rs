@@ -773,4 +773,54 @@ both_databases! {
         let r = issuer.post(&format!("/api/v1/coupon-rules/{id}/buy"), &buy(1)).await;
         assert_eq!((r.status, r.body["permission"].as_str()), (403, Some("points:redeem")));
     }
+
+    async fn store_and_product_groups_scope_a_coupon(app) {
+        let admin = app.tenant_admin("acme").await;
+        let c = club(&admin).await;
+        let (ann, card, _) = member(&admin, "13800000001").await;
+        let group = |kind: &str, name: &str, codes: Value| {
+            let admin = &admin;
+            let (kind, name) = (kind.to_string(), name.to_string());
+            async move {
+                let r = admin.post(&format!("/api/v1/{kind}-groups"), &json!({"name": name, "description": name})).await;
+                assert_eq!(r.status, 201, "{}", r.text);
+                let id = r_id(&r.body);
+                let r = admin.post(&format!("/api/v1/{kind}-groups/{id}/members"), &json!({"codes": codes})).await;
+                assert_eq!(r.status, 200, "{}", r.text);
+                id
+            }
+        };
+        let shops = group("store", "线下门店", json!(["POS001"])).await;
+        let cones = group("product", "甜筒", json!(["SKU1"])).await;
+        // Groups must be enabled before a rule names them.
+        let scoped = rule(&c, json!({"store_group_id": shops, "product_group_id": cones, "threshold": "50"}));
+        let r = admin.post("/api/v1/coupon-rules", &scoped).await;
+        assert_eq!((r.status, r.body["code"].as_str()), (422, Some("group_not_enabled")), "{}", r.text);
+        for (kind, id) in [("store", &shops), ("product", &cones)] {
+            let r = admin.post(&format!("/api/v1/{kind}-groups/{id}/enable"), &json!({})).await;
+            assert_eq!(r.status, 200, "{}", r.text);
+        }
+        let r = admin.post("/api/v1/coupon-rules", &rule(&c, json!({"store_group_id": cones}))).await;
+        assert_eq!(r.body["code"], "unknown_group", "a product group as the store scope");
+        let id = published(&admin, &scoped).await;
+        let code = claim(&admin, &id, &ann).await.1["code"].as_str().unwrap().to_string();
+        let now = app.clock_now();
+
+        // At the mini program's store: out of scope.
+        let online = order("G1", &card, "WXMINI001", now, &[("SKU1", 5, "60.00")], &[&code]);
+        assert_eq!(reasons(&admin, &online).await, vec!["coupon_store_out_of_scope"]);
+        // Only fries: no covered product.
+        let fries = order("G2", &card, "POS001", now, &[("FRIES", 5, "80.00")], &[&code]);
+        assert_eq!(reasons(&admin, &fries).await, vec!["coupon_products_out_of_scope"]);
+        // ¥40 of cones and ¥80 of fries: the ¥50 threshold counts the cones only.
+        let mixed = order("G3", &card, "POS001", now, &[("SKU1", 4, "40.00"), ("FRIES", 5, "80.00")], &[&code]);
+        assert_eq!(reasons(&admin, &mixed).await, vec!["coupon_threshold_unmet"]);
+        let enough = order("G4", &card, "POS001", now, &[("SKU1", 5, "50.00"), ("FRIES", 5, "80.00")], &[&code]);
+        assert_eq!(reasons(&admin, &enough).await, vec!["20.00"]);
+        assert_eq!(admin.post("/api/v1/orders", &enough).await.status, 201);
+
+        // A group a rule names cannot be deleted.
+        let r = admin.delete(&format!("/api/v1/store-groups/{shops}")).await;
+        assert_eq!((r.status, r.body["code"].as_str()), (409, Some("group_in_use")), "{}", r.text);
+    }
 }
