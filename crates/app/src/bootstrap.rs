@@ -127,6 +127,7 @@ pub async fn seed_demo(
     crate::members::seed_demo(store, pii, &ctx, customers).await?;
     let buyers = customers.min(DEMO_BUYERS);
     crate::orders::demo::seed(store, pii, &ctx, "member-club", buyers).await?;
+    crate::coupons::demo::seed_demo(store, pii, &ctx, "member-club").await?;
     store.refresh_statistics().await?;
     Ok(Demo {
         created: true,

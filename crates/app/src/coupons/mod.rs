@@ -1,6 +1,7 @@
 //! The coupon center (loyalty-core §11): rules, their approval and stock, coupons, transfers.
 
 pub mod check;
+pub mod demo;
 pub mod issue;
 pub mod model;
 pub mod read;

@@ -823,4 +823,39 @@ both_databases! {
         let r = admin.delete(&format!("/api/v1/store-groups/{shops}")).await;
         assert_eq!((r.status, r.body["code"].as_str()), (409, Some("group_in_use")), "{}", r.text);
     }
+
+    async fn the_demo_has_rules_of_each_type_and_coupons_in_each_state(app) {
+        let pii = patron_app::pii::Pii::new(patron_testkit::TEST_PII_KEY);
+        patron_app::bootstrap::seed_demo(&app.store, &pii, app.clock_now(), 60).await.unwrap();
+        let mut admin = app.anonymous();
+        admin.login("demo", "admin", "patron-demo-admin").await;
+        let rules = admin.get("/api/v1/coupon-rules?limit=50").await.body;
+        let states: Vec<(String, String, String)> = rules["items"].as_array().unwrap().iter()
+            .map(|r| (r["name"].as_str().unwrap().into(), r["coupon_type"].as_str().unwrap().into(), r["rule_status"].as_str().unwrap().into()))
+            .collect();
+        for (name, kind, status) in [
+            ("满100减20", "cash_off", "published"), ("门店无门槛减5元", "cash_off", "published"),
+            ("冰淇淋工作日8折", "discount", "published"), ("满200兑换甜筒", "exchange", "published"),
+            ("会员日9折", "discount", "draft"), ("新客满50减10", "cash_off", "draft"),
+            ("周年庆无门槛减10元", "cash_off", "published"),
+        ] {
+            assert!(states.contains(&(name.into(), kind.into(), status.into())), "{name} in {states:?}");
+        }
+        assert_eq!(admin.get("/api/v1/coupon-rules?approval_status=pending").await.body["total"], 1);
+        let count = |status: &str| {
+            let admin = &admin;
+            let status = status.to_string();
+            async move { admin.get(&format!("/api/v1/coupons?status={status}&limit=1")).await.body["total"].as_i64().unwrap() }
+        };
+        assert_eq!(count("used").await, 10);
+        assert_eq!(count("expired").await, 30);
+        assert_eq!(count("transferring").await, 1);
+        assert_eq!(count("issued").await, 40 - 10 - 1 + 10);
+        assert_eq!(admin.get("/api/v1/coupon-transfers?status=succeeded").await.body["total"], 2);
+        let id = rules["items"].as_array().unwrap().iter().find(|r| r["name"] == "满100减20").unwrap()["id"].as_str().unwrap().to_string();
+        let d = admin.get(&format!("/api/v1/coupon-rules/{id}/dashboard")).await.body;
+        assert_eq!((d["remaining"].as_i64(), d["users"].as_i64(), d["order_total"].as_str(), d["roi"].as_str()), (Some(4960), Some(10), Some("1280.00"), Some("6.40")));
+        let found = patron_app::points::verify::run(&app.store).await.unwrap();
+        assert!(found.is_empty(), "{found:?}");
+    }
 }
