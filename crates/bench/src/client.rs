@@ -30,13 +30,16 @@ pub struct Target {
 
 /// Per-request values substituted into the path and body: `{n}` is the request's sequence
 /// number plus `start`, `{r}` a number below `range` scattered by the sequence number; both are
-/// written with eight digits, so `139{n}` is a unique mobile number.
+/// written with eight digits, so `139{n}` is a unique mobile number. `{v0}`, `{v1}`… are the
+/// fields of line `start + slot` (cycling) of a values file: what cannot be computed, such as
+/// coupon codes issued beforehand to each member.
 #[derive(Debug, Clone)]
 pub struct Template {
     pub path: String,
     pub body: String,
     pub start: u64,
     pub range: u64,
+    pub values: std::sync::Arc<Vec<Vec<String>>>,
 }
 
 fn scatter(i: u64) -> u64 {
@@ -48,8 +51,16 @@ fn scatter(i: u64) -> u64 {
 
 impl Template {
     fn fill(&self, text: &str, slot: u64) -> String {
-        text.replace("{n}", &format!("{:08}", self.start + slot))
-            .replace("{r}", &format!("{:08}", scatter(slot) % self.range.max(1)))
+        let mut out = text
+            .replace("{n}", &format!("{:08}", self.start + slot))
+            .replace("{r}", &format!("{:08}", scatter(slot) % self.range.max(1)));
+        if !self.values.is_empty() {
+            let line = &self.values[((self.start + slot) % self.values.len() as u64) as usize];
+            for (k, v) in line.iter().enumerate() {
+                out = out.replace(&format!("{{v{k}}}"), v);
+            }
+        }
+        out
     }
 }
 
@@ -119,7 +130,20 @@ impl Target {
     }
 
     /// Makes `{n}` and `{r}` in the URL's path and in the body vary per request.
-    pub fn with_template(mut self, url: &str, body: Option<&str>, start: u64, range: u64) -> Self {
+    #[cfg(test)]
+    pub fn with_template(self, url: &str, body: Option<&str>, start: u64, range: u64) -> Self {
+        self.with_values(url, body, start, range, Vec::new())
+    }
+
+    /// [`Target::with_template`] with the lines of a values file for `{v0}`, `{v1}`…
+    pub fn with_values(
+        mut self,
+        url: &str,
+        body: Option<&str>,
+        start: u64,
+        range: u64,
+        values: Vec<Vec<String>>,
+    ) -> Self {
         let path = url
             .split_once("://")
             .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
@@ -131,6 +155,7 @@ impl Target {
                 body,
                 start,
                 range,
+                values: std::sync::Arc::new(values),
             });
         }
         self

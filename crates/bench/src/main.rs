@@ -68,6 +68,10 @@ struct Args {
     /// `{r}` in the URL and body takes values below this, scattered across requests.
     #[arg(long, default_value_t = 1)]
     range: u64,
+    /// A file of tab-separated values: request `n` fills `{v0}`, `{v1}`… from line `n`
+    /// (cycling), e.g. a member's card and a coupon code issued to them.
+    #[arg(long)]
+    values: Option<std::path::PathBuf>,
     /// Runtime worker threads. Default 1, so that on a 2-core machine the
     /// server under test keeps a core of its own.
     #[arg(long, default_value_t = 1)]
@@ -102,7 +106,21 @@ fn run(args: Args) -> anyhow::Result<()> {
             args.api_key.as_deref(),
             args.body.as_deref(),
         )?
-        .with_template(&args.url, args.body.as_deref(), args.seq_start, args.range),
+        .with_values(
+            &args.url,
+            args.body.as_deref(),
+            args.seq_start,
+            args.range,
+            match &args.values {
+                Some(path) => std::fs::read_to_string(path)
+                    .with_context(|| format!("reading {}", path.display()))?
+                    .lines()
+                    .filter(|l| !l.is_empty())
+                    .map(|l| l.split('\t').map(str::to_string).collect())
+                    .collect(),
+                None => Vec::new(),
+            },
+        ),
     );
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
