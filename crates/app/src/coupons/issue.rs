@@ -3,6 +3,7 @@
 //! statement, so concurrent claims never oversell; each coupon gets a fresh random code, drawn
 //! again in the rare case it is taken.
 
+use super::model::Move;
 use super::model::{Coupon, CouponRule};
 use crate::audit::{self, Change};
 use crate::context::Ctx;
@@ -65,6 +66,15 @@ async fn take(tx: &mut dyn Tx, rule: &CouponRule, n: i64) -> AppResult<()> {
     Err(stock_exhausted(&now, n))
 }
 
+/// How coupons came to their holders.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Origin<'a> {
+    pub source: CouponSource,
+    pub campaign: Option<&'a str>,
+    /// The points redemption that bought the coupon.
+    pub redemption_id: Option<&'a str>,
+}
+
 /// New coupons for `holders` (customer ids), codes drawn at random and written; stock must
 /// already be taken.
 pub(crate) async fn write_coupons(
@@ -73,10 +83,13 @@ pub(crate) async fn write_coupons(
     rule: &CouponRule,
     holders: &[String],
     window: Window,
-    source: CouponSource,
-    campaign: Option<&str>,
-    redemption_id: Option<&str>,
+    origin: Origin<'_>,
 ) -> AppResult<Vec<Coupon>> {
+    let Origin {
+        source,
+        campaign,
+        redemption_id,
+    } = origin;
     // A CSPRNG seeded from the OS (and `Send`, unlike the thread-local one).
     let mut rng = rand::rngs::StdRng::from_entropy();
     let mut coupons: Vec<Coupon> = holders
@@ -156,9 +169,11 @@ pub async fn claim(
         &rule,
         &[m.customer_id.to_string()],
         window,
-        CouponSource::Claim,
-        None,
-        None,
+        Origin {
+            source: CouponSource::Claim,
+            campaign: None,
+            redemption_id: None,
+        },
     )
     .await?;
     written
@@ -260,9 +275,11 @@ pub async fn issue(
         &rule,
         &holders,
         window,
-        CouponSource::Issue,
-        campaign.as_deref(),
-        None,
+        Origin {
+            source: CouponSource::Issue,
+            campaign: campaign.as_deref(),
+            redemption_id: None,
+        },
     )
     .await?;
     let change = Change {
@@ -347,9 +364,11 @@ pub async fn buy(
         &rule,
         &[m.customer_id.to_string()],
         window,
-        CouponSource::Points,
-        None,
-        Some(&record.id),
+        Origin {
+            source: CouponSource::Points,
+            campaign: None,
+            redemption_id: Some(&record.id),
+        },
     )
     .await?;
     let coupon = written
@@ -374,11 +393,13 @@ pub(crate) async fn void_bought(tx: &mut dyn Tx, ctx: &Ctx, record_id: &str) -> 
     let voided = tx
         .move_coupon(
             t,
-            &coupon.id,
-            CouponStatus::Issued,
-            CouponStatus::Void,
-            None,
-            None,
+            &Move {
+                id: &coupon.id,
+                from: CouponStatus::Issued,
+                to: CouponStatus::Void,
+                owner: None,
+                window: None,
+            },
             ctx.now_ms,
         )
         .await?;

@@ -110,6 +110,18 @@ pub struct Coupon {
     pub updated_at_ms: i64,
 }
 
+/// A coupon's change of state, made only from `from` (the state the use case read): to `to`,
+/// optionally to a new holder and window; its usage is cleared when it goes from used back to
+/// issued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Move<'a> {
+    pub id: &'a str,
+    pub from: CouponStatus,
+    pub to: CouponStatus,
+    pub owner: Option<&'a str>,
+    pub window: Option<Window>,
+}
+
 /// Filters of the coupon list.
 #[derive(Debug, Clone, Default)]
 pub struct CouponFilter {

@@ -2,6 +2,7 @@
 //! not), redeeming them inside the order's transaction, and giving them back when the order is
 //! refunded in full and the rule says so (§11.6).
 
+use super::model::Move;
 use super::model::{Coupon, CouponRule, Usage};
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
@@ -196,11 +197,13 @@ pub async fn give_back(
         if tx
             .move_coupon(
                 t,
-                &coupon.id,
-                CouponStatus::Used,
-                CouponStatus::Issued,
-                None,
-                Some(window),
+                &Move {
+                    id: &coupon.id,
+                    from: CouponStatus::Used,
+                    to: CouponStatus::Issued,
+                    owner: None,
+                    window: Some(window),
+                },
                 ctx.now_ms,
             )
             .await?

@@ -4,6 +4,7 @@
 //! accepted in time is returned: the coupon is the giver's again. Every step is in the status
 //! log. A coupon has at most one open transfer (its state, and a unique index, see to it).
 
+use super::model::Move;
 use super::model::{Coupon, Transfer, TransferStep};
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
@@ -88,11 +89,13 @@ pub async fn start(tx: &mut dyn Tx, ctx: &Ctx, raw_code: &str) -> AppResult<Tran
     if !tx
         .move_coupon(
             t,
-            &coupon.id,
-            CouponStatus::Issued,
-            CouponStatus::Transferring,
-            None,
-            None,
+            &Move {
+                id: &coupon.id,
+                from: CouponStatus::Issued,
+                to: CouponStatus::Transferring,
+                owner: None,
+                window: None,
+            },
             ctx.now_ms,
         )
         .await?
@@ -137,11 +140,13 @@ pub(crate) async fn lapse(tx: &mut dyn Tx, ctx: &Ctx, mut x: Transfer) -> AppRes
     if tx.finish_coupon_transfer(&x).await? {
         tx.move_coupon(
             x.tenant_id,
-            &x.coupon_id,
-            CouponStatus::Transferring,
-            CouponStatus::Issued,
-            None,
-            None,
+            &Move {
+                id: &x.coupon_id,
+                from: CouponStatus::Transferring,
+                to: CouponStatus::Issued,
+                owner: None,
+                window: None,
+            },
             ctx.now_ms,
         )
         .await?;
@@ -201,11 +206,13 @@ pub async fn accept(
     }
     tx.move_coupon(
         t,
-        &x.coupon_id,
-        CouponStatus::Transferring,
-        CouponStatus::Issued,
-        Some(&receiver_id),
-        None,
+        &Move {
+            id: &x.coupon_id,
+            from: CouponStatus::Transferring,
+            to: CouponStatus::Issued,
+            owner: Some(&receiver_id),
+            window: None,
+        },
         ctx.now_ms,
     )
     .await?;

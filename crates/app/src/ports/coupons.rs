@@ -1,14 +1,12 @@
 //! Store ports for the coupon center.
 
 use crate::coupons::model::{
-    ApprovalRecord, Coupon, CouponFilter, CouponRule, IssuanceRecord, RuleFilter, RuleTotals,
+    ApprovalRecord, Coupon, CouponFilter, CouponRule, IssuanceRecord, Move, RuleFilter, RuleTotals,
     Transfer, TransferFilter, Usage,
 };
 use crate::error::AppResult;
 use crate::model::{ListQuery, Page};
 use async_trait::async_trait;
-use patron_domain::coupons::status::CouponStatus;
-use patron_domain::coupons::validity::Window;
 use patron_domain::ids::TenantId;
 
 #[async_trait]
@@ -104,18 +102,8 @@ pub trait CouponsWrites: Send {
     /// Marks an issued coupon used: false when it was not issued any more (used by a
     /// concurrent order, transferring, expired).
     async fn use_coupon(&mut self, t: TenantId, id: &str, usage: &Usage) -> AppResult<bool>;
-    /// Moves a coupon from `from` to `to`, optionally to a new owner and window, clearing its
-    /// usage when it goes back to issued: false when it was not in `from`.
-    async fn move_coupon(
-        &mut self,
-        t: TenantId,
-        id: &str,
-        from: CouponStatus,
-        to: CouponStatus,
-        owner: Option<&str>,
-        window: Option<Window>,
-        now_ms: i64,
-    ) -> AppResult<bool>;
+    /// Makes the move (see [`Move`]): false when the coupon was not in its `from` state.
+    async fn move_coupon(&mut self, t: TenantId, m: &Move<'_>, now_ms: i64) -> AppResult<bool>;
     /// Expires issued coupons whose window ended before `before_ms`; how many.
     async fn expire_coupons(&mut self, t: TenantId, before_ms: i64, now_ms: i64) -> AppResult<u64>;
 

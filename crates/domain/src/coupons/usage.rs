@@ -110,11 +110,9 @@ pub fn apply(
         .map(|(_, l)| l.receivable_fen)
         .sum();
     let mut left = base;
-    for o in outcomes.iter_mut() {
-        if let Ok(d) = o {
-            *d = (*d).min(left);
-            left -= *d;
-        }
+    for d in outcomes.iter_mut().flatten() {
+        *d = (*d).min(left);
+        left -= *d;
     }
     outcomes
 }

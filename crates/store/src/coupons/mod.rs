@@ -10,14 +10,13 @@ use crate::sql::{sql, Arg, Sql};
 use crate::writes::SqlTx;
 use async_trait::async_trait;
 use patron_app::coupons::model::{
-    ApprovalRecord, Coupon, CouponFilter, CouponRule, IssuanceRecord, RuleFilter, RuleTotals,
+    ApprovalRecord, Coupon, CouponFilter, CouponRule, IssuanceRecord, Move, RuleFilter, RuleTotals,
     Transfer, TransferFilter, Usage,
 };
 use patron_app::model::{ListQuery, Page};
 use patron_app::ports::{CouponsReads, CouponsWrites};
 use patron_app::AppResult;
 use patron_domain::coupons::status::{CouponStatus, RuleStatus, TransferStatus};
-use patron_domain::coupons::validity::Window;
 use patron_domain::ids::TenantId;
 use rows::{approval, coupon, issuance, log_json, rule, term_args, transfer, TERM_COLUMNS};
 
@@ -549,16 +548,14 @@ impl CouponsWrites for SqlTx {
         Ok(changed == 1)
     }
 
-    async fn move_coupon(
-        &mut self,
-        t: TenantId,
-        id: &str,
-        from: CouponStatus,
-        to: CouponStatus,
-        owner: Option<&str>,
-        window: Option<Window>,
-        now_ms: i64,
-    ) -> AppResult<bool> {
+    async fn move_coupon(&mut self, t: TenantId, m: &Move<'_>, now_ms: i64) -> AppResult<bool> {
+        let Move {
+            id,
+            from,
+            to,
+            owner,
+            window,
+        } = *m;
         let mut q = Sql::new("UPDATE coupons SET status = ");
         q.bind(Arg::from(to.as_str()))
             .push(", updated_at_ms = ")
