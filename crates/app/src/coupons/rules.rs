@@ -11,7 +11,7 @@ use crate::model::{ListQuery, Page};
 use crate::ports::{Store, Tx};
 use crate::secrets::new_uuid;
 use patron_domain::coupons::rule_input::{self, RuleInput, MAX_STOCK};
-use patron_domain::coupons::status::{Refusal, RuleState};
+use patron_domain::coupons::status::{ApprovalStatus, Refusal, RuleState};
 use patron_domain::ids::TenantId;
 use patron_domain::jobs::local_date;
 use patron_domain::money::parse_yuan;
@@ -318,6 +318,19 @@ pub async fn list(
     ctx.principal.require(Permission::CouponsRead)?;
     let t = ctx.principal.tenant()?;
     store.reader().await?.coupon_rules(t, f, q).await
+}
+
+/// The approval queue: rules awaiting approval, newest first like every list. Approvers
+/// see it with `coupons:approve` alone, since deciding on a rule does not need reading the
+/// others.
+pub async fn pending(store: &dyn Store, ctx: &Ctx, q: &ListQuery) -> AppResult<Page<CouponRule>> {
+    ctx.principal.require(Permission::CouponsApprove)?;
+    let t = ctx.principal.tenant()?;
+    let f = RuleFilter {
+        approval: Some(ApprovalStatus::Pending),
+        ..RuleFilter::default()
+    };
+    store.reader().await?.coupon_rules(t, &f, q).await
 }
 
 pub async fn approvals(store: &dyn Store, ctx: &Ctx, id: &str) -> AppResult<Vec<ApprovalRecord>> {

@@ -151,6 +151,31 @@ const PRODUCT_GROUPS: Link = Link {
     needs: Permission::GroupsRead,
 };
 
+const COUPON_RULES: Link = Link {
+    id: "coupon_rules",
+    href: "/console/coupons/rules",
+    label: "nav.coupon_rules",
+    needs: Permission::CouponsRead,
+};
+const COUPON_APPROVALS: Link = Link {
+    id: "coupon_approvals",
+    href: "/console/coupons/approvals",
+    label: "nav.coupon_approvals",
+    needs: Permission::CouponsApprove,
+};
+const COUPONS: Link = Link {
+    id: "coupons",
+    href: "/console/coupons",
+    label: "nav.coupons",
+    needs: Permission::CouponsRead,
+};
+const COUPON_TRANSFERS: Link = Link {
+    id: "coupon_transfers",
+    href: "/console/coupons/transfers",
+    label: "nav.coupon_transfers",
+    needs: Permission::CouponsRead,
+};
+
 const ORDERS: Link = Link {
     id: "orders",
     href: "/console/orders",
@@ -174,7 +199,7 @@ const TENANT_MODULES: &[Module] = &[
     },
     Module {
         label: "module.coupons",
-        pages: &[],
+        pages: &[COUPON_RULES, COUPON_APPROVALS, COUPONS, COUPON_TRANSFERS],
     },
     Module {
         label: "module.marketing",

@@ -4,6 +4,7 @@
 
 mod audit_log;
 mod console;
+mod coupon_console;
 mod coupons;
 mod customer_transactions;
 mod errors;

@@ -7,6 +7,7 @@
 mod driver;
 
 mod console;
+mod coupons;
 mod groups;
 mod loyalty;
 mod master_data;

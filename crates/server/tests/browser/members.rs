@@ -313,6 +313,7 @@ async fn the_360_view_shows_every_tab_and_freezes_and_edits_in_english() {
                 "Point accounts",
                 "Point records",
                 "Transactions",
+                "Coupons",
                 "Channel accounts"
             ]
         );
@@ -451,6 +452,7 @@ async fn the_360_view_shows_every_tab_and_freezes_and_edits_in_chinese() {
                 "积分账户",
                 "积分记录",
                 "会员交易",
+                "优惠券",
                 "第三方账号"
             ]
         );

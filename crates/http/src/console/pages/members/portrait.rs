@@ -1,6 +1,6 @@
 //! `/console/customers/{id}`: the customer 360° view (loyalty-core §8.2–8.3) with tabs for basic
-//! information, member accounts, tier history, point accounts, point records, transactions and
-//! channel bindings; and its
+//! information, member accounts, tier history, point accounts, point records, transactions,
+//! coupons and channel bindings; and its
 //! actions: edit the profile, freeze, unfreeze or cancel a member, unbind an account, erase PII.
 
 use super::transactions::{transactions_tab, TransactionsTab};
@@ -8,6 +8,7 @@ use crate::auth::perm;
 use crate::console::form::{is_form_error, CsrfForm, Errors, FormData};
 use crate::console::guard::Console;
 use crate::console::layout::Layout;
+use crate::console::pages::coupons::member::{coupons_tab, CouponsTab};
 use crate::console::pages::points::member::{records_tab, RecordsTab};
 use crate::console::render::redirect_with_flash;
 use crate::console::Confirm;
@@ -52,6 +53,7 @@ const TABS: &[&str] = &[
     "points",
     "records",
     "transactions",
+    "coupons",
     "bindings",
 ];
 
@@ -139,10 +141,12 @@ struct ViewPage {
     record_members: Vec<super::super::Choice>,
     records: Option<RecordsTab>,
     transactions: Option<TransactionsTab>,
+    coupons: Option<CouponsTab>,
     can_update: bool,
     can_erase: bool,
     can_read_points: bool,
     can_read_orders: bool,
+    can_read_coupons: bool,
     can_adjust: bool,
 }
 
@@ -220,12 +224,14 @@ fn facts(c: &Console<impl Sized>, p: &Portrait) -> Vec<Fact> {
 }
 
 fn view_page(c: &Console<perm::CustomersRead>, p: &Portrait, tab: &str) -> ViewPage {
-    // The transactions tab is only for those who may read orders; others see the basics.
+    // The transactions tab is only for those who may read orders, the coupons tab for those
+    // who may read coupons; others see the basics.
     let tab = TABS
         .iter()
         .copied()
         .find(|t| *t == tab)
         .filter(|t| *t != "transactions" || c.may(Permission::OrdersRead))
+        .filter(|t| *t != "coupons" || c.may(Permission::CouponsRead))
         .unwrap_or("basic");
     let when = |ms: Option<i64>| ms.map(|m| c.when(m)).unwrap_or_else(|| "—".into());
     let name_or_dash = |id: &Option<String>| {
@@ -324,6 +330,7 @@ fn view_page(c: &Console<perm::CustomersRead>, p: &Portrait, tab: &str) -> ViewP
             ("points", "customers.tab_points"),
             ("records", "points.tab_records"),
             ("transactions", "orders.tab_transactions"),
+            ("coupons", "coupons.tab_customer_coupons"),
             ("bindings", "customers.tab_bindings"),
         ],
         name: v
@@ -342,10 +349,12 @@ fn view_page(c: &Console<perm::CustomersRead>, p: &Portrait, tab: &str) -> ViewP
         record_members: Vec::new(),
         records: None,
         transactions: None,
+        coupons: None,
         can_update: c.may(Permission::CustomersUpdate),
         can_erase: c.may(Permission::CustomersErase),
         can_read_points: c.may(Permission::PointsRead),
         can_read_orders: c.may(Permission::OrdersRead),
+        can_read_coupons: c.may(Permission::CouponsRead),
         can_adjust: c.may(Permission::PointsAdjust),
     }
 }
@@ -391,6 +400,12 @@ async fn view(
     if page.tab == "transactions" && page.can_read_orders {
         match transactions_tab(&state, &c, id, q.page.clone()).await {
             Ok(tab) => page.transactions = Some(tab),
+            Err(e) => return c.fail(e),
+        }
+    }
+    if page.tab == "coupons" && page.can_read_coupons {
+        match coupons_tab(&state, &c, id, q.page.clone()).await {
+            Ok(tab) => page.coupons = Some(tab),
             Err(e) => return c.fail(e),
         }
     }
