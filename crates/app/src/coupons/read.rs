@@ -4,8 +4,9 @@ use super::model::{Coupon, CouponFilter, Transfer, TransferFilter};
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::model::{ListQuery, Page};
-use crate::ports::Store;
+use crate::ports::{Reads, Store};
 use patron_domain::coupons::code;
+use patron_domain::ids::TenantId;
 use patron_domain::rbac::Permission;
 
 pub async fn coupons(
@@ -19,10 +20,30 @@ pub async fn coupons(
     store.reader().await?.coupons(t, f, q).await
 }
 
+/// A customer's coupons (the 360° view's tab).
+pub async fn of_customer(
+    store: &dyn Store,
+    ctx: &Ctx,
+    customer_id: &str,
+    q: &ListQuery,
+) -> AppResult<Page<Coupon>> {
+    let f = CouponFilter {
+        customer_id: Some(customer_id.to_string()),
+        ..CouponFilter::default()
+    };
+    coupons(store, ctx, &f, q).await
+}
+
 /// The coupon of a typed code (spaces and dashes ignored, check digit verified).
 pub async fn by_code(store: &dyn Store, ctx: &Ctx, raw: &str) -> AppResult<Coupon> {
     ctx.principal.require(Permission::CouponsRead)?;
     let t = ctx.principal.tenant()?;
+    coupon_of_code(&mut *store.reader().await?, t, raw).await
+}
+
+/// The tenant's coupon of a typed code; a code whose check digit fails is refused as such,
+/// before any lookup.
+pub(crate) async fn coupon_of_code(r: &mut dyn Reads, t: TenantId, raw: &str) -> AppResult<Coupon> {
     let code = code::normalise(raw).ok_or_else(|| {
         AppError::conflict(
             "coupon_code_invalid",
@@ -30,10 +51,7 @@ pub async fn by_code(store: &dyn Store, ctx: &Ctx, raw: &str) -> AppResult<Coupo
             "this is not a coupon code: check the digits",
         )
     })?;
-    store
-        .reader()
-        .await?
-        .coupons_by_codes(t, &[code])
+    r.coupons_by_codes(t, &[code])
         .await?
         .pop()
         .ok_or(AppError::NotFound("coupon"))

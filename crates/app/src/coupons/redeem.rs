@@ -250,20 +250,3 @@ pub async fn check_order(
     };
     evaluate(&mut *store.reader().await?, t, &draft, &p.order.coupons).await
 }
-
-/// Coupons of one holder and their terms, for the 360° view and the member's wallet.
-pub async fn of_customer(
-    store: &dyn crate::ports::Store,
-    ctx: &Ctx,
-    customer_id: &str,
-    q: &crate::model::ListQuery,
-) -> AppResult<crate::model::Page<Coupon>> {
-    ctx.principal
-        .require(patron_domain::rbac::Permission::CouponsRead)?;
-    let t = ctx.principal.tenant()?;
-    let f = super::model::CouponFilter {
-        customer_id: Some(customer_id.to_string()),
-        ..Default::default()
-    };
-    store.reader().await?.coupons(t, &f, q).await
-}

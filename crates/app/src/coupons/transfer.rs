@@ -5,32 +5,16 @@
 //! log. A coupon has at most one open transfer (its state, and a unique index, see to it).
 
 use super::model::Move;
-use super::model::{Coupon, Transfer, TransferStep};
+use super::model::{Transfer, TransferStep};
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::ports::Tx;
 use crate::secrets::new_uuid;
-use patron_domain::coupons::code;
 use patron_domain::coupons::status::{CouponStatus, TransferStatus};
-use patron_domain::ids::{MemberId, TenantId};
+use patron_domain::ids::MemberId;
 use patron_domain::rbac::Permission;
 
 const HOUR_MS: i64 = 3_600_000;
-
-/// The coupon of a typed code in the tenant; a code whose check digit fails is refused as such.
-pub(crate) async fn by_code(tx: &mut dyn Tx, t: TenantId, raw: &str) -> AppResult<Coupon> {
-    let Some(code) = code::normalise(raw) else {
-        return Err(AppError::conflict(
-            "coupon_code_invalid",
-            Some("code"),
-            "this is not a coupon code: check the digits",
-        ));
-    };
-    tx.coupons_by_codes(t, &[code])
-        .await?
-        .pop()
-        .ok_or(AppError::NotFound("coupon"))
-}
 
 fn step(at_ms: i64, scene: &str, from: CouponStatus, to: CouponStatus) -> TransferStep {
     TransferStep {
@@ -45,7 +29,7 @@ fn step(at_ms: i64, scene: &str, from: CouponStatus, to: CouponStatus) -> Transf
 pub async fn start(tx: &mut dyn Tx, ctx: &Ctx, raw_code: &str) -> AppResult<Transfer> {
     ctx.principal.require(Permission::CouponsIssue)?;
     let t = ctx.principal.tenant()?;
-    let coupon = by_code(tx, t, raw_code).await?;
+    let coupon = super::read::coupon_of_code(&mut *tx, t, raw_code).await?;
     let rule = super::issue::rule_of(tx, t, &coupon.rule_id).await?;
     let Some(hours) = rule.terms().transfer_claim_hours else {
         return Err(AppError::conflict(

@@ -6,7 +6,7 @@ use super::rows::coupon_rows;
 use crate::console::guard::Console;
 use crate::console::list::{ListParams, Pager};
 use crate::state::AppState;
-use patron_app::coupons::redeem;
+use patron_app::coupons::read;
 use patron_app::AppResult;
 use patron_domain::ids::CustomerId;
 
@@ -25,7 +25,7 @@ pub async fn coupons_tab<P>(
 ) -> AppResult<CouponsTab> {
     let lp = ListParams { search: None, page };
     let found =
-        redeem::of_customer(&*state.store, &c.ctx, &customer.to_string(), &lp.query()).await?;
+        read::of_customer(&*state.store, &c.ctx, &customer.to_string(), &lp.query()).await?;
     let rows = coupon_rows(state, c, &found.items).await?;
     let pager = Pager::new(
         c.tr,
