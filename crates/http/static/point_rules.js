@@ -32,6 +32,13 @@
     return seen;
   }
 
+  // The chosen group's name as a list of one, or none; a typed id (no select) as typed.
+  function group(field) {
+    if (!field || !field.value.trim()) return [];
+    if (field.tagName !== "SELECT") return [field.value.trim()];
+    return [field.options[field.selectedIndex].getAttribute("data-name")];
+  }
+
   function whole(raw) {
     return /^\s*\d+\s*$/.test(raw) ? parseInt(raw, 10) : null;
   }
@@ -61,7 +68,8 @@
       out += award === "amount" ? " (" + approx + "¥" + inv[0] + " = 1 point)"
                                 : " (" + approx + inv[0] + " units = 1 point)";
     }
-    var labels = ["at stores", "for products", "in categories", "paid by", "for tiers"];
+    var labels = ["at stores", "at stores of the group", "for products",
+      "for products of the group", "in categories", "paid by", "for tiers"];
     scope.forEach(function (l, i) { if (l.length) out += " " + labels[i] + " " + l.join(", "); });
     out += upgrade ? ", counts for upgrade, " : ", does not count for upgrade, ";
     if (v.days !== undefined) {
@@ -83,7 +91,8 @@
       out += award === "amount" ? "，即" + approx + " ¥" + inv[0] + " 积 1 分"
                                 : "，即" + approx + " " + inv[0] + " 件积 1 分";
     }
-    var labels = ["适用门店", "适用商品", "适用品类", "适用支付方式", "适用等级"];
+    var labels = ["适用门店", "适用门店组", "适用商品", "适用商品组", "适用品类", "适用支付方式",
+      "适用等级"];
     var parts = [];
     scope.forEach(function (l, i) { if (l.length) parts.push(labels[i] + " " + l.join("、")); });
     if (parts.length) out += "（" + parts.join("；") + "）";
@@ -109,8 +118,9 @@
     f.querySelectorAll("input[name=tier_ids]:checked").forEach(function (b) {
       tiers.push(b.getAttribute("data-name"));
     });
-    var scope = [list(e.store_codes.value), list(e.product_codes.value),
-      list(e.category_codes.value), list(e.payment_method_codes.value), tiers];
+    var scope = [list(e.store_codes.value), group(e.store_group_id), list(e.product_codes.value),
+      group(e.product_group_id), list(e.category_codes.value), list(e.payment_method_codes.value),
+      tiers];
     var upgrade = e.counts_for_upgrade.checked;
     var lang = f.getAttribute("data-lang") === "zh-CN" ? zh : en;
     target.textContent = lang(award, s, upgrade, v, scope);

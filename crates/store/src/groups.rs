@@ -322,18 +322,26 @@ macro_rules! impl_groups_reads {
                 Ok(out)
             }
 
+            /// Coupon rules and point rules (of any status: a disabled rule may be enabled
+            /// again) naming the group.
             async fn group_references(&mut self, t: TenantId, group_id: &str) -> AppResult<u64> {
-                count(
-                    &mut self.read_conn()?,
-                    &sql!(
-                        "SELECT COUNT(*) AS n FROM coupon_rules WHERE tenant_id = $1 \
-                         AND (store_group_id = $2 OR product_group_id = $3)",
-                        t.get(),
-                        group_id,
-                        group_id
-                    ),
-                )
-                .await
+                let mut n = 0;
+                for table in ["coupon_rules", "point_rules"] {
+                    n += count(
+                        &mut self.read_conn()?,
+                        &sql!(
+                            &format!(
+                                "SELECT COUNT(*) AS n FROM {table} WHERE tenant_id = $1 \
+                                 AND (store_group_id = $2 OR product_group_id = $3)"
+                            ),
+                            t.get(),
+                            group_id,
+                            group_id
+                        ),
+                    )
+                    .await?;
+                }
+                Ok(n)
             }
         }
     };

@@ -53,6 +53,8 @@ fn point_rule(row: &Row) -> AppResult<StoredPointRule> {
             products: list(row, "scope_products")?,
             categories: list(row, "scope_categories")?,
             payment_methods: list(row, "scope_payment_methods")?,
+            store_group: row.opt_text("store_group_id")?,
+            product_group: row.opt_text("product_group_id")?,
         },
         status: RuleStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
         created_at_ms: row.i64("created_at_ms")?,
@@ -171,8 +173,9 @@ impl PointRulesWrites for SqlTx {
             "INSERT INTO point_rules (tenant_id, id, program_id, name, point_group_id, cost_center_id, \
              award, rate_scaled, counts_for_upgrade, validity_type, validity_days, validity_years, \
              validity_month, validity_day, scope_tiers, scope_stores, scope_products, scope_categories, \
-             scope_payment_methods, status, created_at_ms, updated_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)",
+             scope_payment_methods, status, created_at_ms, updated_at_ms, store_group_id, \
+             product_group_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)",
             r.tenant_id.get(),
             &r.id,
             &r.program_id,
@@ -194,7 +197,9 @@ impl PointRulesWrites for SqlTx {
             json(&r.scope.payment_methods),
             r.status.as_str(),
             r.created_at_ms,
-            r.updated_at_ms
+            r.updated_at_ms,
+            r.scope.store_group.clone(),
+            r.scope.product_group.clone()
         ))
         .await?;
         Ok(())
@@ -210,8 +215,8 @@ impl PointRulesWrites for SqlTx {
              rate_scaled = $5, counts_for_upgrade = $6, validity_type = $7, validity_days = $8, \
              validity_years = $9, validity_month = $10, validity_day = $11, scope_tiers = $12, \
              scope_stores = $13, scope_products = $14, scope_categories = $15, \
-             scope_payment_methods = $16, status = $17, updated_at_ms = $18 \
-             WHERE tenant_id = $19 AND id = $20",
+             scope_payment_methods = $16, status = $17, updated_at_ms = $18, store_group_id = $19, \
+             product_group_id = $20 WHERE tenant_id = $21 AND id = $22",
             &r.name,
             &r.point_group_id,
             r.cost_center_id.clone(),
@@ -230,6 +235,8 @@ impl PointRulesWrites for SqlTx {
             json(&r.scope.payment_methods),
             r.status.as_str(),
             r.updated_at_ms,
+            r.scope.store_group.clone(),
+            r.scope.product_group.clone(),
             r.tenant_id.get(),
             &r.id
         ))

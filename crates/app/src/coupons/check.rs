@@ -3,6 +3,7 @@
 //! scope).
 
 use crate::error::{AppError, AppResult};
+use crate::groups::usable;
 use crate::ports::Reads;
 use patron_domain::coupons::rule::Benefit;
 use patron_domain::coupons::rule_input::RuleSpec;
@@ -12,29 +13,6 @@ use patron_domain::ValidationError;
 
 fn refuse(field: &'static str, code: &'static str, message: &str) -> AppError {
     ValidationError::new(field, code, message.to_string()).into()
-}
-
-async fn group(
-    r: &mut dyn Reads,
-    t: TenantId,
-    id: &Option<String>,
-    kind: GroupKind,
-    field: &'static str,
-) -> AppResult<()> {
-    let Some(id) = id else { return Ok(()) };
-    match r.group(t, id).await? {
-        Some(g) if g.kind == kind && g.enabled() => Ok(()),
-        Some(g) if g.kind == kind => Err(refuse(
-            field,
-            "group_not_enabled",
-            "the group must be enabled before rules can use it",
-        )),
-        _ => Err(refuse(
-            field,
-            "unknown_group",
-            "is not a group of this kind",
-        )),
-    }
 }
 
 /// Checks `spec`'s references; ids come back in canonical form.
@@ -66,15 +44,16 @@ pub async fn references(r: &mut dyn Reads, t: TenantId, mut spec: RuleSpec) -> A
         }
     }
     let terms = &spec.terms;
-    group(r, t, &terms.store_group, GroupKind::Store, "store_group_id").await?;
-    group(
+    usable(
         r,
         t,
-        &terms.product_group,
-        GroupKind::Product,
-        "product_group_id",
+        terms.store_group.as_deref(),
+        GroupKind::Store,
+        "store_group_id",
     )
     .await?;
+    let product_group = terms.product_group.as_deref();
+    usable(r, t, product_group, GroupKind::Product, "product_group_id").await?;
     if let Benefit::Exchange { sku } = &terms.benefit {
         if r.product_by_code(t, sku).await?.is_none() {
             return Err(refuse(

@@ -177,7 +177,7 @@ pub async fn enable(
     })
 }
 
-/// Deletes a group and its members, unless a coupon rule names it.
+/// Deletes a group and its members, unless a coupon rule or a point rule names it.
 pub async fn delete(tx: &mut dyn Tx, ctx: &Ctx, kind: GroupKind, id: &str) -> AppResult<()> {
     ctx.principal.require(Permission::GroupsManage)?;
     let t = ctx.principal.tenant()?;
@@ -187,7 +187,7 @@ pub async fn delete(tx: &mut dyn Tx, ctx: &Ctx, kind: GroupKind, id: &str) -> Ap
         return Err(AppError::conflict(
             "group_in_use",
             None,
-            format!("{used} coupon rule(s) refer to the group"),
+            format!("{used} coupon or point rule(s) refer to the group"),
         ));
     }
     let member_count = tx.group_member_count(t, id).await?;

@@ -17,8 +17,33 @@ pub use members::{add_members, remove_members};
 pub use reads::{candidates, get, list, members};
 
 use crate::error::{AppError, AppResult};
+use crate::ports::Reads;
 use model::Group;
 use patron_domain::groups::GroupKind;
+use patron_domain::ids::TenantId;
+use patron_domain::ValidationError;
+
+/// Refuses, on `field`, a group a rule may not name: unknown, of the other kind, or not enabled
+/// (its members could still change). `None` names no group.
+pub async fn usable<R: Reads + ?Sized>(
+    r: &mut R,
+    t: TenantId,
+    id: Option<&str>,
+    kind: GroupKind,
+    field: &'static str,
+) -> AppResult<()> {
+    let Some(id) = id else { return Ok(()) };
+    let refuse = |code, message: &str| ValidationError::new(field, code, message.to_string());
+    match r.group(t, id).await? {
+        Some(g) if g.kind == kind && g.enabled() => Ok(()),
+        Some(g) if g.kind == kind => Err(refuse(
+            "group_not_enabled",
+            "the group must be enabled before rules can use it",
+        )
+        .into()),
+        _ => Err(refuse("unknown_group", "is not a group of this kind").into()),
+    }
+}
 
 /// What a missing group of `kind` is called in a 404.
 fn not_found(kind: GroupKind) -> AppError {

@@ -7,6 +7,10 @@
 //! at exactly that version; an entry at another version is dropped and filled again. A value read
 //! after the version can only be as new or newer than it, so a stale value never outlives the
 //! version that announced its change.
+//!
+//! Group membership is cached too, per group and code, for the codes of stores and products
+//! that exist only. A rule may name only an enabled group, whose members never change, and a
+//! named group cannot be deleted, so a membership read at a version stays true at it.
 
 use super::resolve::ProgramRules;
 use crate::members::model::StoreRef;
@@ -23,6 +27,8 @@ struct Entry {
     earning_methods: HashMap<String, bool>,
     programs: HashMap<String, Arc<ProgramRules>>,
     category_chains: HashMap<String, Vec<String>>,
+    /// Group id → code → whether the code is a member.
+    group_members: HashMap<String, HashMap<String, bool>>,
 }
 
 #[derive(Debug, Default)]
@@ -115,6 +121,41 @@ impl ConfigCache {
             e.category_chains.insert(code.to_string(), chain.to_vec());
         });
     }
+
+    /// Whether each code is a member of `group`, for the codes cached; the others are missing.
+    pub fn group_members(
+        &self,
+        t: TenantId,
+        version: i64,
+        group: &str,
+        codes: &[String],
+    ) -> HashMap<String, bool> {
+        self.get(t, version, |e| {
+            let known = e.group_members.get(group)?;
+            Some(
+                codes
+                    .iter()
+                    .filter_map(|c| known.get(c).map(|v| (c.clone(), *v)))
+                    .collect(),
+            )
+        })
+        .unwrap_or_default()
+    }
+
+    pub fn put_group_members(
+        &self,
+        t: TenantId,
+        version: i64,
+        group: &str,
+        members: &HashMap<String, bool>,
+    ) {
+        self.put(t, version, |e| {
+            e.group_members
+                .entry(group.to_string())
+                .or_default()
+                .extend(members.iter().map(|(k, v)| (k.clone(), *v)));
+        });
+    }
 }
 
 #[cfg(test)]
@@ -159,5 +200,17 @@ mod tests {
             HashMap::from([("gift".to_string(), false)])
         );
         assert!(cache.earning_methods(t, 2, &asked).is_empty());
+    }
+
+    #[test]
+    fn memberships_are_kept_per_group_and_version() {
+        let cache = ConfigCache::default();
+        let t = TenantId::new(1);
+        let read = HashMap::from([("WX01".to_string(), true), ("POS1".to_string(), false)]);
+        cache.put_group_members(t, 5, "online", &read);
+        let asked = ["WX01".to_string(), "POS1".to_string(), "TM01".to_string()];
+        assert_eq!(cache.group_members(t, 5, "online", &asked), read);
+        assert!(cache.group_members(t, 5, "offline", &asked).is_empty());
+        assert!(cache.group_members(t, 6, "online", &asked).is_empty());
     }
 }

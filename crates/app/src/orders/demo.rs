@@ -1,4 +1,4 @@
-//! The demo tenant's orders: two base point rules and two years of orders, with some refunds,
+//! The demo tenant's orders: base point rules and two years of orders, with some refunds,
 //! for the first demo members, so that tiers, expiries and refunds all appear in the console.
 //! Everything derives from each member's index, so every demo tenant looks the same.
 
@@ -10,6 +10,7 @@ use crate::pii::Pii;
 use crate::point_rules::model::StoredPointRule;
 use crate::ports::Store;
 use crate::secrets::new_uuid;
+use patron_domain::groups::GroupKind;
 use patron_domain::loyalty::tier::Validity;
 use patron_domain::orders::input::{LineInput, MemberRef, OrderInput, PaymentInput};
 use patron_domain::points::rate::Rate;
@@ -41,8 +42,9 @@ const METHODS: &[&str] = &[
     "gift_card",
 ];
 
-/// The program's two rules: ¥1 = 1 point everywhere (counts for upgrade), and 1 growth point per
-/// unit bought in a shop.
+/// The program's rules: ¥1 = 1 point everywhere (counts for upgrade), 1 growth point per unit
+/// bought in a shop (the store group 线下门店), and a draft to simulate: an extra point per ¥1 on
+/// ice cream (the product group 冰淇淋商品组).
 async fn rules(store: &dyn Store, ctx: &Ctx, program: &str) -> AppResult<bool> {
     let t = ctx.principal.tenant()?;
     let mut r = store.reader().await?;
@@ -53,8 +55,10 @@ async fn rules(store: &dyn Store, ctx: &Ctx, program: &str) -> AppResult<bool> {
     let (Some(points), Some(growth)) = (groups.first(), groups.get(1)) else {
         return Ok(false);
     };
+    let shops = r.group_named(t, GroupKind::Store, "线下门店").await?;
+    let ice_cream = r.group_named(t, GroupKind::Product, "冰淇淋商品组").await?;
     let one = Rate::parse("rate", "1")?;
-    let rule = |name: &str, group: &str, award, counts, stores: &[&str]| StoredPointRule {
+    let rule = |name: &str, group: &str, award, counts, scope| StoredPointRule {
         tenant_id: t,
         id: new_uuid().to_string(),
         program_id: refs.program_id.clone(),
@@ -64,31 +68,55 @@ async fn rules(store: &dyn Store, ctx: &Ctx, program: &str) -> AppResult<bool> {
         award,
         counts_for_upgrade: counts,
         validity: Validity::FixedPeriod { days: 365 },
-        scope: Scope {
-            stores: stores.iter().map(|s| (*s).to_string()).collect(),
-            ..Scope::default()
-        },
+        scope,
         status: RuleStatus::Enabled,
         created_at_ms: ctx.now_ms,
         updated_at_ms: ctx.now_ms,
     };
+    // Without the demo's groups (a tenant seeded apart), the shops are listed instead.
+    let in_shops = match shops {
+        Some(g) => Scope {
+            store_group: Some(g.id),
+            ..Scope::default()
+        },
+        None => Scope {
+            stores: PHYSICAL.iter().map(|s| (*s).to_string()).collect(),
+            ..Scope::default()
+        },
+    };
     let mut tx = store.begin().await?;
-    tx.insert_point_rule(&rule(
+    let everywhere = Scope::default();
+    let all = rule(
         "全渠道1元积1分",
         points,
         Award::ByAmount(one),
         true,
-        &[],
-    ))
-    .await?;
-    tx.insert_point_rule(&rule(
+        everywhere,
+    );
+    tx.insert_point_rule(&all).await?;
+    let growth = rule(
         "线下门店1个数量积1成长值",
         growth,
         Award::ByQuantity(one),
         false,
-        PHYSICAL,
-    ))
-    .await?;
+        in_shops,
+    );
+    tx.insert_point_rule(&growth).await?;
+    if let Some(g) = ice_cream {
+        let scope = Scope {
+            product_group: Some(g.id),
+            ..Scope::default()
+        };
+        let mut draft = rule(
+            "冰淇淋1元加赠1分",
+            points,
+            Award::ByAmount(one),
+            true,
+            scope,
+        );
+        draft.status = RuleStatus::Draft;
+        tx.insert_point_rule(&draft).await?;
+    }
     tx.commit().await?;
     Ok(true)
 }

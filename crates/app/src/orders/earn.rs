@@ -42,6 +42,10 @@ pub struct Known<'a> {
     pub earning_methods: &'a HashMap<String, bool>,
     /// Known products: code → the product's category and the categories above it.
     pub products: &'a HashMap<String, Vec<String>>,
+    /// The store groups (of those the rules name) holding the order's store.
+    pub store_groups: &'a [String],
+    /// Known product code → the product groups (of those the rules name) holding it.
+    pub product_groups: &'a HashMap<String, Vec<String>>,
 }
 
 /// The (line, rule) firings of `rules` for an order at the store with code `store`, paid by
@@ -68,6 +72,7 @@ pub fn rule_firings(
     );
     let facts = OrderFacts {
         store: store.to_string(),
+        store_groups: known.store_groups.to_vec(),
         tier: tier.to_string(),
         payment_methods: payments.iter().map(|(m, _)| (*m).to_string()).collect(),
     };
@@ -80,6 +85,11 @@ pub fn rule_firings(
                 .then(|| l.product_code.to_string()),
             categories: known
                 .products
+                .get(l.product_code)
+                .cloned()
+                .unwrap_or_default(),
+            groups: known
+                .product_groups
                 .get(l.product_code)
                 .cloned()
                 .unwrap_or_default(),
@@ -110,6 +120,8 @@ pub fn firings(p: &Prepared, tier: &str) -> Vec<RuleEarned<String>> {
     let known = Known {
         earning_methods: &p.earning_methods,
         products: &p.products,
+        store_groups: &p.store_groups,
+        product_groups: &p.product_groups,
     };
     rule_firings(
         &p.rules.point_rules,

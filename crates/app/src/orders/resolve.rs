@@ -24,6 +24,27 @@ pub struct ProgramRules {
     pub tiers: Vec<Tier>,
 }
 
+impl ProgramRules {
+    /// The store groups and the product groups the point rules name, each once.
+    pub fn named_groups(&self) -> (Vec<String>, Vec<String>) {
+        let mut stores: Vec<String> = Vec::new();
+        let mut products: Vec<String> = Vec::new();
+        for rule in &self.point_rules {
+            for (named, into) in [
+                (&rule.scope.store_group, &mut stores),
+                (&rule.scope.product_group, &mut products),
+            ] {
+                if let Some(g) = named {
+                    if !into.contains(g) {
+                        into.push(g.clone());
+                    }
+                }
+            }
+        }
+        (stores, products)
+    }
+}
+
 /// An order with everything it refers to resolved.
 #[derive(Debug, Clone)]
 pub struct Prepared {
@@ -36,6 +57,10 @@ pub struct Prepared {
     pub products: HashMap<String, Vec<String>>,
     /// Payment method code → whether it earns points.
     pub earning_methods: HashMap<String, bool>,
+    /// The store groups the rules name that hold the store.
+    pub store_groups: Vec<String>,
+    /// Known product code → the product groups the rules name that hold it.
+    pub product_groups: HashMap<String, Vec<String>>,
     pub rules: ProgramRules,
     pub tz: chrono_tz::Tz,
 }
@@ -227,6 +252,14 @@ pub async fn prepare_with(
         };
         products_map.insert(p.code.clone(), chain);
     }
+    let (store_groups, product_groups) = rules.named_groups();
+    let here = std::slice::from_ref(&store.code);
+    let store_groups = memberships(r, cache, (t, version), &store_groups, here)
+        .await?
+        .remove(&store.code)
+        .unwrap_or_default();
+    let known: Vec<String> = products.iter().map(|p| p.code.clone()).collect();
+    let product_groups = memberships(r, cache, (t, version), &product_groups, &known).await?;
     Ok(Prepared {
         order,
         store,
@@ -234,9 +267,52 @@ pub async fn prepare_with(
         identity,
         products: products_map,
         earning_methods,
+        store_groups,
+        product_groups,
         rules,
         tz,
     })
+}
+
+/// Which of `groups` hold each of `codes` (codes that exist in master data): code → group ids,
+/// codes in no group left out. Cached per group and code (see [`ConfigCache`]).
+pub async fn memberships(
+    r: &mut dyn Reads,
+    cache: &ConfigCache,
+    (t, version): (TenantId, i64),
+    groups: &[String],
+    codes: &[String],
+) -> AppResult<HashMap<String, Vec<String>>> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    if codes.is_empty() {
+        return Ok(out);
+    }
+    for group in groups {
+        let mut known = cache.group_members(t, version, group, codes);
+        let missing: Vec<String> = codes
+            .iter()
+            .filter(|c| !known.contains_key(*c))
+            .cloned()
+            .collect();
+        if !missing.is_empty() {
+            let members = r.group_members_among(t, group, &missing).await?;
+            let read: HashMap<String, bool> = missing
+                .into_iter()
+                .map(|c| {
+                    let member = members.contains(&c);
+                    (c, member)
+                })
+                .collect();
+            cache.put_group_members(t, version, group, &read);
+            known.extend(read);
+        }
+        for (code, member) in known {
+            if member {
+                out.entry(code).or_default().push(group.clone());
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// A category and the categories above it (three levels at most).

@@ -1,11 +1,14 @@
 //! The checks of a point rule that need the store: its point group, cost center and tiers belong
-//! to its programme, and every code of its scope exists in master data. Rules, groups and codes
+//! to its programme, every code of its scope exists in master data, and its groups are enabled
+//! groups of the right kind. Rules, groups and codes
 //! refer to each other without foreign keys, so this is where a wrong reference is caught, with
 //! the field and the offending value named.
 
 use crate::error::{AppError, AppResult};
+use crate::groups::usable;
 use crate::loyalty::Tier;
 use crate::ports::Reads;
+use patron_domain::groups::GroupKind;
 use patron_domain::ids::{CostCenterId, PointGroupId, ProgramId, TenantId, TierId};
 use patron_domain::points::rule_input::CheckedRule;
 use patron_domain::ValidationError;
@@ -77,6 +80,24 @@ pub async fn references<R: Reads + ?Sized>(
         rule.scope.tiers = ids;
     }
     master_data(reads, t, &rule).await?;
+    let s = &rule.scope;
+    usable(
+        reads,
+        t,
+        s.store_group.as_deref(),
+        GroupKind::Store,
+        "store_group_id",
+    )
+    .await?;
+    let product_group = s.product_group.as_deref();
+    usable(
+        reads,
+        t,
+        product_group,
+        GroupKind::Product,
+        "product_group_id",
+    )
+    .await?;
     Ok(rule)
 }
 

@@ -21,6 +21,7 @@ use patron_domain::rbac::Permission;
 use patron_domain::user::Locale;
 use patron_domain::ValidationError;
 use serde_json::json;
+use std::collections::HashMap;
 
 /// A rule with its plain-language description in both languages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,19 +31,17 @@ pub struct DescribedRule {
     pub description_zh: String,
 }
 
-/// The description of `rule`, naming its tiers by `tier_name` (their id when unknown).
+/// The description of `rule`, naming its tiers and groups by `name` (their id when unknown).
 pub fn description(
     rule: &StoredPointRule,
-    tier_name: impl Fn(&str) -> Option<String>,
+    name: impl Fn(&str) -> Option<String>,
     locale: Locale,
 ) -> String {
+    let named = |id: &String| name(id).unwrap_or_else(|| id.clone());
     let scope = Scope {
-        tiers: rule
-            .scope
-            .tiers
-            .iter()
-            .map(|id| tier_name(id).unwrap_or_else(|| id.clone()))
-            .collect(),
+        tiers: rule.scope.tiers.iter().map(named).collect(),
+        store_group: rule.scope.store_group.as_ref().map(named),
+        product_group: rule.scope.product_group.as_ref().map(named),
         ..rule.scope.clone()
     };
     let terms = Terms {
@@ -54,15 +53,29 @@ pub fn description(
     describe(&terms, locale)
 }
 
-/// Describes rules, reading the tiers of each programme they belong to once.
+/// Describes rules, reading the tiers of each programme they belong to, and each group they
+/// name, once.
 async fn described<R: Reads + ?Sized>(
     reads: &mut R,
     t: TenantId,
     rules: Vec<StoredPointRule>,
 ) -> AppResult<Vec<DescribedRule>> {
     let mut tiers: Vec<(String, Vec<(String, String)>)> = Vec::new();
+    let mut groups: HashMap<String, String> = HashMap::new();
     let mut out = Vec::with_capacity(rules.len());
     for rule in rules {
+        for id in rule
+            .scope
+            .store_group
+            .iter()
+            .chain(&rule.scope.product_group)
+        {
+            if !groups.contains_key(id) {
+                if let Some(g) = reads.group(t, id).await? {
+                    groups.insert(id.clone(), g.name);
+                }
+            }
+        }
         if !tiers.iter().any(|(p, _)| *p == rule.program_id) {
             let names = match ProgramId::parse(&rule.program_id) {
                 Some(p) => reads
@@ -80,7 +93,10 @@ async fn described<R: Reads + ?Sized>(
             .find(|(p, _)| *p == rule.program_id)
             .map(|(_, n)| n.as_slice())
             .unwrap_or_default();
-        let name = |id: &str| names.iter().find(|(i, _)| i == id).map(|(_, n)| n.clone());
+        let name = |id: &str| {
+            let tier = names.iter().find(|(i, _)| i == id).map(|(_, n)| n.clone());
+            tier.or_else(|| groups.get(id).cloned())
+        };
         out.push(DescribedRule {
             description_en: description(&rule, name, Locale::En),
             description_zh: description(&rule, name, Locale::ZhCn),
@@ -326,6 +342,8 @@ pub fn as_input(r: &StoredPointRule) -> PointRuleInput {
         product_codes: r.scope.products.clone(),
         category_codes: r.scope.categories.clone(),
         payment_method_codes: r.scope.payment_methods.clone(),
+        store_group_id: r.scope.store_group.clone(),
+        product_group_id: r.scope.product_group.clone(),
     }
 }
 
@@ -339,6 +357,8 @@ fn snapshot(r: &StoredPointRule) -> serde_json::Value {
         "validity_month": input.validity.month, "validity_day": input.validity.day,
         "tier_ids": r.scope.tiers, "store_codes": r.scope.stores,
         "product_codes": r.scope.products, "category_codes": r.scope.categories,
-        "payment_method_codes": r.scope.payment_methods, "status": r.status.as_str(),
+        "payment_method_codes": r.scope.payment_methods,
+        "store_group_id": r.scope.store_group, "product_group_id": r.scope.product_group,
+        "status": r.status.as_str(),
     })
 }

@@ -90,6 +90,28 @@ struct Catalogue {
     unknown_products: BTreeSet<String>,
     /// Category code → its parent.
     parents: HashMap<String, Option<String>>,
+    /// Store code → the rule's store group, when the store is in it.
+    store_groups: HashMap<String, Vec<String>>,
+    /// Known product code → the rule's product group, when the product is in it.
+    product_groups: HashMap<String, Vec<String>>,
+}
+
+/// Which of `codes` are members of the rule's `group` (if it names one), into `into`.
+async fn learn_groups(
+    r: &mut dyn Reads,
+    t: TenantId,
+    group: Option<&String>,
+    codes: &[String],
+    into: &mut HashMap<String, Vec<String>>,
+) -> AppResult<()> {
+    let Some(group) = group else { return Ok(()) };
+    if codes.is_empty() {
+        return Ok(());
+    }
+    for code in r.group_members_among(t, group, codes).await? {
+        into.insert(code, vec![group.clone()]);
+    }
+    Ok(())
 }
 
 pub async fn simulate(
@@ -209,6 +231,8 @@ fn draft(
     let known = Known {
         earning_methods: &cat.methods,
         products: &cat.products,
+        store_groups: cat.store_groups.get(store).map_or(&[], Vec::as_slice),
+        product_groups: &cat.product_groups,
     };
     let fired = rule_firings(rule, store, tier, payments, &facts, known);
     let points = fired
@@ -257,7 +281,11 @@ async fn learn(
         .collect();
     if !stores.is_empty() {
         let stores: Vec<String> = stores.into_iter().collect();
-        for s in r.named(t, Named::Store, &stores).await? {
+        let found = r.named(t, Named::Store, &stores).await?;
+        let codes: Vec<String> = found.iter().map(|s| s.code.clone()).collect();
+        let group = rule.scope.store_group.as_ref();
+        learn_groups(r, t, group, &codes, &mut cat.store_groups).await?;
+        for s in found {
             cat.stores.insert(s.id.clone(), s);
         }
     }
@@ -291,6 +319,9 @@ async fn learn(
     }
     let codes: Vec<String> = codes.into_iter().collect();
     let found = r.products_by_codes(t, &codes).await?;
+    let known: Vec<String> = found.iter().map(|p| p.code.clone()).collect();
+    let group = rule.scope.product_group.as_ref();
+    learn_groups(r, t, group, &known, &mut cat.product_groups).await?;
     let chains = !rule.scope.categories.is_empty();
     if chains {
         let wanted: Vec<String> = found

@@ -14,7 +14,8 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
-/// What a sentence is made of. `scope.tiers` holds the tiers' display names, not their ids.
+/// What a sentence is made of. `scope.tiers` holds the tiers' display names, and the scope's
+/// groups their names, not their ids.
 #[derive(Debug, Clone, Copy)]
 pub struct Terms<'a> {
     pub award: Award,
@@ -87,13 +88,15 @@ fn zh_award(award: Award) -> String {
 }
 
 /// The non-empty scope lists with their labels, in a fixed order.
-fn scope_parts<'a>(scope: &'a Scope, labels: [&'a str; 5]) -> Vec<(&'a str, &'a [String])> {
+fn scope_parts<'a>(scope: &'a Scope, labels: [&'a str; 7]) -> Vec<(&'a str, &'a [String])> {
     [
         (labels[0], scope.stores.as_slice()),
-        (labels[1], scope.products.as_slice()),
-        (labels[2], scope.categories.as_slice()),
-        (labels[3], scope.payment_methods.as_slice()),
-        (labels[4], scope.tiers.as_slice()),
+        (labels[1], scope.store_group.as_slice()),
+        (labels[2], scope.products.as_slice()),
+        (labels[3], scope.product_group.as_slice()),
+        (labels[4], scope.categories.as_slice()),
+        (labels[5], scope.payment_methods.as_slice()),
+        (labels[6], scope.tiers.as_slice()),
     ]
     .into_iter()
     .filter(|(_, list)| !list.is_empty())
@@ -141,7 +144,9 @@ pub fn describe(terms: &Terms<'_>, locale: Locale) -> String {
             let mut out = en_award(terms.award);
             let labels = [
                 "at stores",
+                "at stores of the group",
                 "for products",
+                "for products of the group",
                 "in categories",
                 "paid by",
                 "for tiers",
@@ -161,7 +166,9 @@ pub fn describe(terms: &Terms<'_>, locale: Locale) -> String {
             let mut out = zh_award(terms.award);
             let labels = [
                 "适用门店",
+                "适用门店组",
                 "适用商品",
+                "适用商品组",
                 "适用品类",
                 "适用支付方式",
                 "适用等级",
@@ -255,6 +262,8 @@ mod tests {
             products: vec!["SKU1".into()],
             categories: vec!["C1".into()],
             payment_methods: vec!["WXPAY".into(), "CASH".into()],
+            store_group: Some("线下门店".into()),
+            product_group: Some("冰淇淋商品组".into()),
         };
         let terms = Terms {
             award: Award::ByQuantity(rate("2.5")),
@@ -269,8 +278,8 @@ mod tests {
         assert_eq!(
             both(&terms),
             (
-                "2.5 points per unit at stores POS001 for products SKU1 in categories C1 paid by WXPAY, CASH for tiers 银卡会员, 金卡会员, does not count for upgrade, expires on Dec 31 of the year after earning".into(),
-                "每购买 1 件积 2.5 分（适用门店 POS001；适用商品 SKU1；适用品类 C1；适用支付方式 WXPAY、CASH；适用等级 银卡会员、金卡会员），不计入升级，获得后第 1 年的 12 月 31 日过期".into()
+                "2.5 points per unit at stores POS001 at stores of the group 线下门店 for products SKU1 for products of the group 冰淇淋商品组 in categories C1 paid by WXPAY, CASH for tiers 银卡会员, 金卡会员, does not count for upgrade, expires on Dec 31 of the year after earning".into(),
+                "每购买 1 件积 2.5 分（适用门店 POS001；适用门店组 线下门店；适用商品 SKU1；适用商品组 冰淇淋商品组；适用品类 C1；适用支付方式 WXPAY、CASH；适用等级 银卡会员、金卡会员），不计入升级，获得后第 1 年的 12 月 31 日过期".into()
             )
         );
         let v = |years| Validity::FixedDate {

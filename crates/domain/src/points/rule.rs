@@ -55,13 +55,22 @@ pub struct Scope {
     pub categories: Vec<String>,
     /// The order must have been paid (at least partly) by one of these methods.
     pub payment_methods: Vec<String>,
+    /// A store group (its id): its stores join those listed (线上门店 "online stores").
+    pub store_group: Option<String>,
+    /// A product group (its id): its products join those and the categories listed.
+    pub product_group: Option<String>,
 }
 
 impl Scope {
+    /// Whether the rule looks at stores at all.
+    pub fn names_stores(&self) -> bool {
+        !self.stores.is_empty() || self.store_group.is_some()
+    }
+
     /// Whether the rule looks at products at all (lines with unknown products only earn under
     /// rules that do not).
     pub fn names_products(&self) -> bool {
-        !self.products.is_empty() || !self.categories.is_empty()
+        !self.products.is_empty() || !self.categories.is_empty() || self.product_group.is_some()
     }
 }
 
@@ -83,6 +92,8 @@ pub struct Line {
     pub product: Option<String>,
     /// The product's category and the categories above it.
     pub categories: Vec<String>,
+    /// The product groups (ids) holding the product, of those the rules name.
+    pub groups: Vec<String>,
     pub quantity: i64,
     /// The amount counted for points, in fen.
     pub points_amount_fen: i64,
@@ -92,6 +103,8 @@ pub struct Line {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OrderFacts {
     pub store: String,
+    /// The store groups (ids) holding the store, of those the rules name.
+    pub store_groups: Vec<String>,
     /// The member's active tier when the order is processed.
     pub tier: String,
     pub payment_methods: Vec<String>,
@@ -116,7 +129,7 @@ impl<Id: Clone> PointRule<Id> {
     /// Whether the rule applies to the order as a whole.
     pub fn matches_order(&self, order: &OrderFacts) -> bool {
         allows(&self.scope.tiers, &order.tier)
-            && allows(&self.scope.stores, &order.store)
+            && self.matches_store(order)
             && (self.scope.payment_methods.is_empty()
                 || order
                     .payment_methods
@@ -124,7 +137,21 @@ impl<Id: Clone> PointRule<Id> {
                     .any(|m| self.scope.payment_methods.contains(m)))
     }
 
-    /// Whether the rule applies to the line's product.
+    /// The order's store is listed or in the rule's store group (or the rule names no stores).
+    fn matches_store(&self, order: &OrderFacts) -> bool {
+        if !self.scope.names_stores() {
+            return true;
+        }
+        self.scope.stores.contains(&order.store)
+            || self
+                .scope
+                .store_group
+                .as_ref()
+                .is_some_and(|g| order.store_groups.contains(g))
+    }
+
+    /// Whether the rule applies to the line's product: listed, in a listed category, or in the
+    /// rule's product group.
     pub fn matches_line(&self, line: &Line) -> bool {
         if !self.scope.names_products() {
             return true;
@@ -137,7 +164,12 @@ impl<Id: Clone> PointRule<Id> {
             .categories
             .iter()
             .any(|c| self.scope.categories.contains(c));
-        by_product || by_category
+        let by_group = self
+            .scope
+            .product_group
+            .as_ref()
+            .is_some_and(|g| line.groups.contains(g));
+        by_product || by_category || by_group
     }
 
     /// `round_down(points_amount × rate)` or `round_down(quantity × rate)`.
@@ -235,6 +267,7 @@ mod tests {
             store: "POS001".into(),
             tier: "base".into(),
             payment_methods: strings(&["1001"]),
+            ..OrderFacts::default()
         };
         let lines = vec![
             Line {
@@ -281,12 +314,14 @@ mod tests {
             store: "WXMALL".into(),
             tier: "gold".into(),
             payment_methods: strings(&["WXPAY"]),
+            ..OrderFacts::default()
         };
         let line = Line {
             product: Some("SKU1".into()),
             categories: strings(&["C1", "C1-2"]),
             quantity: 1,
             points_amount_fen: 1_000,
+            ..Line::default()
         };
         assert!(r.matches_order(&order) && r.matches_line(&line));
         r.scope.tiers = strings(&["silver"]);
@@ -306,9 +341,9 @@ mod tests {
         );
         let unknown = Line {
             product: None,
-            categories: vec![],
             quantity: 1,
             points_amount_fen: 1_000,
+            ..Line::default()
         };
         assert!(
             !r.matches_line(&unknown),
@@ -316,6 +351,48 @@ mod tests {
         );
         r.scope.categories.clear();
         assert!(r.matches_line(&unknown));
+    }
+
+    #[test]
+    fn a_store_group_and_a_product_group_join_the_listed_codes() {
+        // 线上门店1元积1分 scoped by the store group 线上门店 plus the listed store POS001,
+        // and by the product group 冰淇淋商品组.
+        let mut r = rules().remove(0);
+        r.scope.stores = strings(&["POS001"]);
+        r.scope.store_group = Some("online".into());
+        r.scope.product_group = Some("ice-cream".into());
+        let at = |store: &str, groups: &[&str]| OrderFacts {
+            store: store.into(),
+            store_groups: strings(groups),
+            tier: "base".into(),
+            ..OrderFacts::default()
+        };
+        assert!(r.matches_order(&at("WX01", &["online"])), "in the group");
+        assert!(r.matches_order(&at("POS001", &[])), "listed");
+        assert!(
+            !r.matches_order(&at("POS002", &["offline"])),
+            "in another group only"
+        );
+        let line = |product: &str, groups: &[&str]| Line {
+            product: Some(product.into()),
+            groups: strings(groups),
+            quantity: 1,
+            points_amount_fen: 2_500,
+            ..Line::default()
+        };
+        assert!(r.matches_line(&line("SKU9", &["ice-cream"])));
+        assert!(!r.matches_line(&line("SKU8", &[])));
+        let lines = [line("SKU9", &["ice-cream"]), line("SKU8", &[])];
+        let earned = order_points(&[r.clone()], &at("WX01", &["online"]), &lines);
+        // Only the ice cream earns: ¥25.00 × 1 = 25 points.
+        assert_eq!(
+            earned
+                .iter()
+                .map(|e| (e.line, e.points))
+                .collect::<Vec<_>>(),
+            vec![(0, 25)]
+        );
+        assert!(order_points(&[r], &at("POS002", &[]), &lines).is_empty());
     }
 
     #[test]

@@ -31,6 +31,10 @@ pub struct PointRuleInput {
     pub product_codes: Vec<String>,
     pub category_codes: Vec<String>,
     pub payment_method_codes: Vec<String>,
+    /// An enabled store group whose stores join `store_codes`; blank or absent: none.
+    pub store_group_id: Option<String>,
+    /// An enabled product group whose products join `product_codes`; blank or absent: none.
+    pub product_group_id: Option<String>,
 }
 
 /// A rule whose fields are each well-formed (references not yet checked).
@@ -120,6 +124,16 @@ fn required_id(field: &'static str, raw: &str) -> Result<String, ValidationError
     text::bounded(field, raw, 1, 64)
 }
 
+fn optional_id(
+    field: &'static str,
+    raw: Option<&String>,
+) -> Result<Option<String>, ValidationError> {
+    match raw.map(|r| r.trim()).filter(|r| !r.is_empty()) {
+        Some(id) => required_id(field, id).map(Some),
+        None => Ok(None),
+    }
+}
+
 impl PointRuleInput {
     /// Checks every field on its own, in form order, stopping at the first fault.
     pub fn check(&self) -> Result<CheckedRule, ValidationError> {
@@ -135,6 +149,8 @@ impl PointRuleInput {
             products: parse_list("product_codes", &self.product_codes)?,
             categories: parse_list("category_codes", &self.category_codes)?,
             payment_methods: parse_list("payment_method_codes", &self.payment_method_codes)?,
+            store_group: optional_id("store_group_id", self.store_group_id.as_ref())?,
+            product_group: optional_id("product_group_id", self.product_group_id.as_ref())?,
         };
         Ok(CheckedRule {
             name,
@@ -183,6 +199,19 @@ mod tests {
         assert_eq!(r.validity, Validity::FixedPeriod { days: 365 });
         assert_eq!(r.scope.stores, vec!["WX01", "TM01"]);
         assert!(r.scope.products.is_empty());
+        assert_eq!(r.scope.store_group, None);
+    }
+
+    #[test]
+    fn a_blank_group_is_none_and_a_named_one_is_trimmed() {
+        let mut i = input();
+        i.store_group_id = Some("  ".into());
+        i.product_group_id = Some(" g-1 ".into());
+        let r = i.check().unwrap();
+        assert_eq!(r.scope.store_group, None);
+        assert_eq!(r.scope.product_group.as_deref(), Some("g-1"));
+        i.product_group_id = Some("x".repeat(65));
+        assert_eq!(refused(i), ("product_group_id", "too_long"));
     }
 
     #[test]

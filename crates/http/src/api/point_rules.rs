@@ -69,6 +69,10 @@ pub struct PointRuleFields {
     /// Payment method codes; each must earn points.
     #[serde(default)]
     pub payment_method_codes: Vec<String>,
+    /// An enabled store group: its stores join `store_codes` (线上门店 "online stores").
+    pub store_group_id: Option<String>,
+    /// An enabled product group: its products join `product_codes` and `category_codes`.
+    pub product_group_id: Option<String>,
 }
 
 impl PointRuleFields {
@@ -92,6 +96,8 @@ impl PointRuleFields {
             product_codes: self.product_codes,
             category_codes: self.category_codes,
             payment_method_codes: self.payment_method_codes,
+            store_group_id: self.store_group_id,
+            product_group_id: self.product_group_id,
         }
     }
 }
@@ -126,6 +132,8 @@ pub struct CreatePointRuleRequest {
     pub category_codes: Vec<String>,
     #[serde(default)]
     pub payment_method_codes: Vec<String>,
+    pub store_group_id: Option<String>,
+    pub product_group_id: Option<String>,
 }
 
 impl CreatePointRuleRequest {
@@ -149,6 +157,8 @@ impl CreatePointRuleRequest {
             product_codes: self.product_codes,
             category_codes: self.category_codes,
             payment_method_codes: self.payment_method_codes,
+            store_group_id: self.store_group_id,
+            product_group_id: self.product_group_id,
         }
     }
 }
@@ -179,6 +189,8 @@ pub struct PointRuleView {
     pub product_codes: Vec<String>,
     pub category_codes: Vec<String>,
     pub payment_method_codes: Vec<String>,
+    pub store_group_id: Option<String>,
+    pub product_group_id: Option<String>,
     /// `draft`, `enabled` or `disabled`.
     pub status: String,
     pub description: DescriptionView,
@@ -209,6 +221,8 @@ impl From<&DescribedRule> for PointRuleView {
             product_codes: i.product_codes,
             category_codes: i.category_codes,
             payment_method_codes: i.payment_method_codes,
+            store_group_id: i.store_group_id,
+            product_group_id: i.product_group_id,
             status: r.status.as_str().to_string(),
             description: DescriptionView {
                 en: d.description_en.clone(),

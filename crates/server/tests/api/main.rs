@@ -19,6 +19,7 @@ mod master_data;
 mod members;
 mod observability;
 mod orders;
+mod point_rule_groups;
 mod point_rule_simulation;
 mod point_rules;
 mod points;

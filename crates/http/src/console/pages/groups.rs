@@ -14,7 +14,21 @@ use crate::console::render::encode;
 use crate::state::AppState;
 use axum::routing::{get, post};
 use axum::Router;
+use patron_app::groups::model::Group;
+use patron_app::model::ListQuery;
+use patron_app::{AppResult, Ctx};
 use patron_domain::groups::GroupKind;
+
+/// The enabled groups of `kind` (the first page of the largest size), for the forms of the rules
+/// that name them: rules may not name the others. Needs `groups:read`.
+pub async fn enabled_groups(state: &AppState, ctx: &Ctx, kind: GroupKind) -> AppResult<Vec<Group>> {
+    let q = ListQuery {
+        limit: ListQuery::MAX_LIMIT,
+        ..ListQuery::default()
+    };
+    let page = patron_app::groups::list(&*state.store, ctx, kind, &q).await?;
+    Ok(page.items.into_iter().filter(Group::enabled).collect())
+}
 
 /// What differs between the store groups' pages and the product groups'.
 pub trait Kind: Send + Sync + 'static {

@@ -4,11 +4,11 @@
 //! the form asks for the id instead and the pages show ids.
 
 use crate::console::guard::Console;
+use crate::console::pages::groups::enabled_groups;
 use crate::console::pages::Choice;
 use crate::state::AppState;
 use patron_app::groups::model::Group;
 use patron_app::loyalty::{cost_centers, programs, CostCenter, Program};
-use patron_app::model::ListQuery;
 use patron_app::AppResult;
 use patron_domain::groups::GroupKind;
 use patron_domain::rbac::Permission;
@@ -31,19 +31,6 @@ pub struct Choices {
     pub product_groups: Option<Vec<Group>>,
 }
 
-async fn enabled_groups(
-    state: &AppState,
-    c: &Console<impl Sized>,
-    kind: GroupKind,
-) -> AppResult<Vec<Group>> {
-    let q = ListQuery {
-        limit: ListQuery::MAX_LIMIT,
-        ..ListQuery::default()
-    };
-    let page = patron_app::groups::list(&*state.store, &c.ctx, kind, &q).await?;
-    Ok(page.items.into_iter().filter(Group::enabled).collect())
-}
-
 pub async fn load(state: &AppState, c: &Console<impl Sized>) -> AppResult<Choices> {
     let (programs, centers) = if c.may(Permission::LoyaltyRead) {
         let all = programs::all(&*state.store, &c.ctx).await?;
@@ -57,8 +44,8 @@ pub async fn load(state: &AppState, c: &Console<impl Sized>) -> AppResult<Choice
     };
     let (store_groups, product_groups) = if c.may(Permission::GroupsRead) {
         (
-            Some(enabled_groups(state, c, GroupKind::Store).await?),
-            Some(enabled_groups(state, c, GroupKind::Product).await?),
+            Some(enabled_groups(state, &c.ctx, GroupKind::Store).await?),
+            Some(enabled_groups(state, &c.ctx, GroupKind::Product).await?),
         )
     } else {
         (None, None)

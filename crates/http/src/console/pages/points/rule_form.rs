@@ -8,6 +8,7 @@ use crate::auth::perm;
 use crate::console::form::{is_form_error, CsrfForm, Errors, FormData};
 use crate::console::guard::Console;
 use crate::console::layout::Layout;
+use crate::console::pages::groups::enabled_groups;
 use crate::console::pages::loyalty::{int_field, pick_program, program_label};
 use crate::console::pages::Choice;
 use crate::console::render::redirect_with_flash;
@@ -18,9 +19,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
+use patron_app::groups::model::Group;
 use patron_app::loyalty::{cost_centers, point_groups, programs, tiers, Program, Tier};
 use patron_app::point_rules::config::{self, as_input};
 use patron_app::{AppError, AppResult, Ctx};
+use patron_domain::groups::GroupKind;
 use patron_domain::ids::ProgramId;
 use patron_domain::loyalty::tier::ValidityInput;
 use patron_domain::points::describe::{describe, Terms};
@@ -45,6 +48,8 @@ const FIELDS: &[&str] = &[
     "product_codes",
     "category_codes",
     "payment_method_codes",
+    "store_group_id",
+    "product_group_id",
 ];
 
 pub fn router() -> Router<AppState> {
@@ -90,6 +95,12 @@ struct RuleForm {
     product_codes: String,
     category_codes: String,
     payment_method_codes: String,
+    /// The enabled groups to pick from ("none" first); `None` without `groups:read`, when the
+    /// group's id is typed instead.
+    store_groups: Option<Vec<Choice>>,
+    product_groups: Option<Vec<Choice>>,
+    store_group_id: String,
+    product_group_id: String,
     enable_now: bool,
     editing: bool,
     /// An existing rule: its simulation page.
@@ -99,18 +110,32 @@ struct RuleForm {
     errors: Errors,
 }
 
-/// The program's parts a rule names.
+/// The program's parts a rule names, and the tenant's enabled store and product groups (`None`
+/// without `groups:read`).
 struct Parts {
     program: Program,
     groups: Vec<Choice>,
     centers: Vec<Choice>,
     tiers: Vec<Tier>,
+    store_groups: Option<Vec<Group>>,
+    product_groups: Option<Vec<Group>>,
 }
 
 async fn parts(state: &AppState, ctx: &Ctx, program: Program) -> AppResult<Parts> {
     let groups = point_groups::all(&*state.store, ctx, program.id).await?;
     let centers = cost_centers::all(&*state.store, ctx, program.id).await?;
+    let (store_groups, product_groups) =
+        if ctx.principal.permissions.contains(Permission::GroupsRead) {
+            (
+                Some(enabled_groups(state, ctx, GroupKind::Store).await?),
+                Some(enabled_groups(state, ctx, GroupKind::Product).await?),
+            )
+        } else {
+            (None, None)
+        };
     Ok(Parts {
+        store_groups,
+        product_groups,
         groups: groups
             .iter()
             .map(|g| Choice::new(g.id.to_string(), format!("{} ({})", g.name, g.code), false))
@@ -130,16 +155,46 @@ fn chosen(list: &[Choice], value: &str) -> Vec<Choice> {
         .collect()
 }
 
+/// "None" first, then the groups; a saved group no longer among them stays offered by id, so
+/// saving the form does not drop it.
+fn group_choices(groups: &[Group], chosen: &str, none: &str) -> Vec<Choice> {
+    let mut out = vec![Choice::new("", none, chosen.is_empty())];
+    out.extend(
+        groups
+            .iter()
+            .map(|g| Choice::new(g.id.clone(), g.name.clone(), g.id == chosen)),
+    );
+    if !chosen.is_empty() && !groups.iter().any(|g| g.id == chosen) {
+        out.push(Choice::new(chosen, chosen, true));
+    }
+    out
+}
+
+/// A group's name among `groups`, or its id.
+fn group_name(groups: Option<&Vec<Group>>, id: &str) -> String {
+    groups
+        .into_iter()
+        .flatten()
+        .find(|g| g.id == id)
+        .map_or_else(|| id.to_string(), |g| g.name.clone())
+}
+
 fn opt(v: Option<i64>) -> String {
     v.map(|n| n.to_string()).unwrap_or_default()
 }
 
 /// The sentence for `input` when its fields are well-formed; empty otherwise (the script then
 /// says what is missing).
-fn preview<P>(c: &Console<P>, input: &PointRuleInput, tiers: &[Tier]) -> String {
+fn preview<P>(c: &Console<P>, input: &PointRuleInput, parts: &Parts) -> String {
     let Ok(mut checked) = input.check() else {
         return String::new();
     };
+    let tiers = &parts.tiers;
+    let scope = &mut checked.scope;
+    scope.store_group =
+        (scope.store_group.as_deref()).map(|id| group_name(parts.store_groups.as_ref(), id));
+    scope.product_group =
+        (scope.product_group.as_deref()).map(|id| group_name(parts.product_groups.as_ref(), id));
     checked.scope.tiers = checked
         .scope
         .tiers
@@ -170,6 +225,9 @@ fn form<P>(c: &Console<P>, title: &str, parts: &Parts, input: &PointRuleInput) -
         ("fixed_date", "loyalty.validity_fixed_date"),
     ];
     let v = &input.validity;
+    let store_group = input.store_group_id.clone().unwrap_or_default();
+    let product_group = input.product_group_id.clone().unwrap_or_default();
+    let none = c.t("points.no_group");
     RuleForm {
         l: c.layout(title, "point_rules"),
         action: format!("{BASE}/new?program={}", parts.program.id),
@@ -209,7 +267,12 @@ fn form<P>(c: &Console<P>, title: &str, parts: &Parts, input: &PointRuleInput) -
         editing: false,
         simulate_href: None,
         readonly: false,
-        preview: preview(c, input, &parts.tiers),
+        store_groups: (parts.store_groups.as_ref()).map(|g| group_choices(g, &store_group, none)),
+        product_groups: (parts.product_groups.as_ref())
+            .map(|g| group_choices(g, &product_group, none)),
+        store_group_id: store_group,
+        product_group_id: product_group,
+        preview: preview(c, input, parts),
         errors: Errors::none(),
     }
 }
@@ -243,6 +306,8 @@ fn fields(f: &FormData, strict: bool) -> AppResult<PointRuleInput> {
         product_codes: split_list(&f.get("product_codes")),
         category_codes: split_list(&f.get("category_codes")),
         payment_method_codes: split_list(&f.get("payment_method_codes")),
+        store_group_id: f.non_blank("store_group_id"),
+        product_group_id: f.non_blank("product_group_id"),
     })
 }
 
