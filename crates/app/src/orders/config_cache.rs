@@ -8,9 +8,9 @@
 //! after the version can only be as new or newer than it, so a stale value never outlives the
 //! version that announced its change.
 //!
-//! Group membership is cached too, per group and code, for the codes of stores and products
-//! that exist only. A rule may name only an enabled group, whose members never change, and a
-//! named group cannot be deleted, so a membership read at a version stays true at it.
+//! Store group membership is cached too, per group and store code, for stores that exist only.
+//! A rule may name only an enabled group, whose members never change, and a named group cannot
+//! be deleted, so a membership read at a version stays true at it.
 
 use super::resolve::ProgramRules;
 use crate::members::model::StoreRef;
@@ -27,7 +27,7 @@ struct Entry {
     earning_methods: HashMap<String, bool>,
     programs: HashMap<String, Arc<ProgramRules>>,
     category_chains: HashMap<String, Vec<String>>,
-    /// Group id → code → whether the code is a member.
+    /// Store group id → store code → whether the store is a member.
     group_members: HashMap<String, HashMap<String, bool>>,
 }
 

@@ -252,14 +252,16 @@ pub async fn prepare_with(
         };
         products_map.insert(p.code.clone(), chain);
     }
+    // Stores are few: their memberships are cached. Products can be millions, so an order asks
+    // about its own (one primary-key lookup per named product group), like its products.
     let (store_groups, product_groups) = rules.named_groups();
     let here = std::slice::from_ref(&store.code);
-    let store_groups = memberships(r, cache, (t, version), &store_groups, here)
+    let store_groups = memberships(r, Some((cache, version)), t, &store_groups, here)
         .await?
         .remove(&store.code)
         .unwrap_or_default();
     let known: Vec<String> = products.iter().map(|p| p.code.clone()).collect();
-    let product_groups = memberships(r, cache, (t, version), &product_groups, &known).await?;
+    let product_groups = memberships(r, None, t, &product_groups, &known).await?;
     Ok(Prepared {
         order,
         store,
@@ -275,11 +277,11 @@ pub async fn prepare_with(
 }
 
 /// Which of `groups` hold each of `codes` (codes that exist in master data): code → group ids,
-/// codes in no group left out. Cached per group and code (see [`ConfigCache`]).
+/// codes in no group left out. With a cache, per group and code (see [`ConfigCache`]).
 pub async fn memberships(
     r: &mut dyn Reads,
-    cache: &ConfigCache,
-    (t, version): (TenantId, i64),
+    cache: Option<(&ConfigCache, i64)>,
+    t: TenantId,
     groups: &[String],
     codes: &[String],
 ) -> AppResult<HashMap<String, Vec<String>>> {
@@ -288,7 +290,10 @@ pub async fn memberships(
         return Ok(out);
     }
     for group in groups {
-        let mut known = cache.group_members(t, version, group, codes);
+        let mut known = match cache {
+            Some((cache, version)) => cache.group_members(t, version, group, codes),
+            None => HashMap::new(),
+        };
         let missing: Vec<String> = codes
             .iter()
             .filter(|c| !known.contains_key(*c))
@@ -303,7 +308,9 @@ pub async fn memberships(
                     (c, member)
                 })
                 .collect();
-            cache.put_group_members(t, version, group, &read);
+            if let Some((cache, version)) = cache {
+                cache.put_group_members(t, version, group, &read);
+            }
             known.extend(read);
         }
         for (code, member) in known {

@@ -28,7 +28,15 @@ fn ok(r: Reply, status: u16) -> Value {
 /// A group of `kind` ("store-groups" or "product-groups") with `codes`, enabled or not.
 async fn group(admin: &Client, kind: &str, name: &str, codes: &[&str], enable: bool) -> String {
     let base = format!("/api/v1/{kind}");
-    let g = ok(admin.post(&base, &json!({"name": name, "description": format!("{name}（测试）")})).await, 201);
+    let g = ok(
+        admin
+            .post(
+                &base,
+                &json!({"name": name, "description": format!("{name}（测试）")}),
+            )
+            .await,
+        201,
+    );
     let id = g["id"].as_str().unwrap().to_string();
     let added = ok(
         admin

@@ -61,7 +61,9 @@ async fn a_rule_is_created_with_a_live_preview_and_listed_with_the_same_words() 
     let app = spawn_app(Db::Sqlite).await;
     let api = app.tenant_admin("acme").await;
     setup(&api).await;
+    let group_id = online_group(&api).await;
     let api = &api;
+    let group_id = &group_id;
     with_browser("points-rule-form", &app.base, |b| async move {
         b.log_in("acme", "admin", ADMIN_PASSWORD).await;
         b.click("[data-test=nav-point_rules]").await;
@@ -139,8 +141,49 @@ async fn a_rule_is_created_with_a_live_preview_and_listed_with_the_same_words() 
             "每消费 ¥1 积 2 分（适用门店 WX01、TM01），不计入升级，获得后 30 天过期",
         )
         .await;
+        // A store group joins the listed stores, in the preview and once saved.
+        b.fill("#store_codes", "").await;
+        b.find("#store_group_id")
+            .await
+            .select_by_value(group_id)
+            .await
+            .unwrap();
+        let zh = "每消费 ¥1 积 2 分（适用门店组 线上门店），不计入升级，获得后 30 天过期";
+        b.wait_for_text("[data-test=preview]", zh).await;
+        b.click("[data-test=save]").await;
+        b.wait_for_path("/console/points/rules").await;
+        assert_eq!(
+            b.text(&format!("{row} [data-test=rule-description]")).await,
+            zh
+        );
+        let listed = api.get("/api/v1/point-rules").await.body;
+        assert_eq!(listed["items"][0]["store_group_id"], group_id.to_string());
+        assert_eq!(listed["items"][0]["store_codes"], json!([]));
     })
     .await;
+}
+
+/// The enabled store group 线上门店 (WX01, TM01); returns its id.
+async fn online_group(admin: &Client) -> String {
+    let r = admin
+        .post(
+            "/api/v1/store-groups",
+            &json!({"name": "线上门店", "description": "线上渠道的虚拟门店"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = r.body["id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/store-groups/{id}");
+    let r = admin
+        .post(
+            &format!("{path}/members"),
+            &json!({"codes": ["WX01", "TM01"]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = admin.post(&format!("{path}/enable"), &json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    id
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
