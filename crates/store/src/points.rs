@@ -317,6 +317,27 @@ impl PointsWrites for SqlTx {
         rows.first().map(point_account).transpose()
     }
 
+    async fn open_point_account(&mut self, a: &PointAccount) -> AppResult<()> {
+        self.exec(&sql!(
+            "INSERT INTO point_accounts (tenant_id, id, member_id, customer_id, point_group_id, \
+             accumulated, available, expired, created_at_ms, updated_at_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+             ON CONFLICT (tenant_id, member_id, point_group_id) DO NOTHING",
+            a.tenant_id.get(),
+            &a.id,
+            a.member_id.to_string(),
+            a.customer_id.to_string(),
+            &a.point_group_id,
+            a.accumulated,
+            a.available,
+            a.expired,
+            a.created_at_ms,
+            a.updated_at_ms
+        ))
+        .await?;
+        Ok(())
+    }
+
     async fn insert_point_records(&mut self, rs: &[PointRecord]) -> AppResult<()> {
         self.insert_records(rs).await
     }

@@ -347,7 +347,8 @@ pub async fn buy(
             ));
         }
     }
-    let (account, mut book) = ledger::open(tx, t, member, &redemption.point_group).await?;
+    let (account, mut book) =
+        ledger::open(tx, t, member, &redemption.point_group, ctx.now_ms).await?;
     let posting = book
         .spend(
             new_uuid().to_string(),

@@ -152,7 +152,8 @@ pub async fn transaction_points(
     }
     let mut out = Earned::default();
     for (group, fired) in by_group {
-        let (account, mut book) = ledger::open_to_earn(tx, t, member.id, &group).await?;
+        let (account, mut book) =
+            ledger::open_to_earn(tx, t, member.id, &group, ctx.now_ms).await?;
         let mut postings = Vec::with_capacity(fired.len());
         for e in fired {
             let rule = p.rules.point_rules.iter().find(|r| r.id == e.rule);

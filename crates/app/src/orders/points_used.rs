@@ -27,7 +27,7 @@ pub async fn spend(
 ) -> AppResult<PointRecord> {
     ledger::require_active(member.status)?;
     let t = member.tenant_id;
-    let (account, mut book) = ledger::open(tx, t, member.id, &used.point_group).await?;
+    let (account, mut book) = ledger::open(tx, t, member.id, &used.point_group, ctx.now_ms).await?;
     let posting = book
         .spend(
             new_uuid().to_string(),
@@ -71,7 +71,7 @@ pub async fn give_back(
         }
         // Under the account's lock: what was given back already, then the next portions.
         let (account, mut book) =
-            ledger::open(tx, t, spent.member_id, &spent.point_group_id).await?;
+            ledger::open(tx, t, spent.member_id, &spent.point_group_id, ctx.now_ms).await?;
         let already: i64 = tx
             .cancellations_of(t, &spent.id)
             .await?

@@ -226,7 +226,7 @@ async fn reverse_points(
     let mut out = Reversed::default();
     for (group, items) in by_group {
         let member = items[0].0.member_id;
-        let (account, mut book) = ledger::open(tx, t, member, &group).await?;
+        let (account, mut book) = ledger::open(tx, t, member, &group, ctx.now_ms).await?;
         let mut postings = Vec::with_capacity(items.len());
         for (rec, points, line_no) in items {
             let posting = book.reverse(

@@ -90,7 +90,7 @@ pub async fn adjust(
         .await?
         .ok_or(AppError::NotFound("member"))?;
     ledger::require_active(m.status)?;
-    let (account, mut book) = ledger::open(tx, t, member, &a.point_group).await?;
+    let (account, mut book) = ledger::open(tx, t, member, &a.point_group, ctx.now_ms).await?;
     let expires_at_ms = match a.expires_on {
         Some(day) => {
             let tz = crate::tenants::zone(&mut *tx, t).await?;

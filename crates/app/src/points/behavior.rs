@@ -96,7 +96,7 @@ pub async fn award(
         ),
         None => None,
     };
-    let (account, mut book) = ledger::open(tx, t, member, &b.point_group).await?;
+    let (account, mut book) = ledger::open(tx, t, member, &b.point_group, ctx.now_ms).await?;
     let id = new_uuid().to_string();
     let posting = if b.points > 0 {
         book.earn(

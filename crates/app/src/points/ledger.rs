@@ -7,7 +7,7 @@ use crate::error::{AppError, AppResult};
 use crate::members::model::PointAccount;
 use crate::ports::Tx;
 use crate::secrets::new_uuid;
-use patron_domain::ids::{MemberId, TenantId};
+use patron_domain::ids::{MemberId, PointGroupId, TenantId};
 use patron_domain::member::MemberStatus;
 use patron_domain::points::{
     Balances, Debt, Direction, Earning, Ledger, Operation, Posting, Shortfall,
@@ -15,14 +15,15 @@ use patron_domain::points::{
 use patron_domain::ValidationError;
 
 /// The member's account in `point_group`, taken for this transaction, with its balances, open
-/// earnings and debts. A member without an account in the group is refused, naming the field.
+/// earnings and debts. A point group of another program is refused, naming the field.
 pub async fn open(
     tx: &mut dyn Tx,
     t: TenantId,
     member: MemberId,
     point_group: &str,
+    now_ms: i64,
 ) -> AppResult<(PointAccount, Ledger<String>)> {
-    let account = lock(tx, t, member, point_group).await?;
+    let account = lock(tx, t, member, point_group, now_ms).await?;
     // Read under the lock, so no concurrent posting is missed.
     let mut earnings = tx.open_earnings(t, &account.id).await?;
     // FIFO breaks ties of expiry and creation time by the order the records were written in
@@ -48,30 +49,64 @@ pub async fn open_to_earn(
     t: TenantId,
     member: MemberId,
     point_group: &str,
+    now_ms: i64,
 ) -> AppResult<(PointAccount, Ledger<String>)> {
-    let account = lock(tx, t, member, point_group).await?;
+    let account = lock(tx, t, member, point_group, now_ms).await?;
     let debts = tx.open_debts(t, &account.id).await?;
     let ledger = book(&account, Vec::new(), debts.into_iter().map(debt).collect());
     Ok((account, ledger))
 }
 
-/// Takes the account for this transaction and reads it under the lock.
+fn no_account(point_group: &str) -> AppError {
+    ValidationError::new(
+        "point_group",
+        "unknown_point_group",
+        format!("the member has no account in point group '{point_group}'"),
+    )
+    .into()
+}
+
+/// Takes the account for this transaction and reads it under the lock. A point group added to
+/// the member's program after they joined has no account yet: it opens, empty, at the group's
+/// first posting (no backfill over every member when a group is added). A group of another
+/// program is refused.
 async fn lock(
     tx: &mut dyn Tx,
     t: TenantId,
     member: MemberId,
     point_group: &str,
+    now_ms: i64,
 ) -> AppResult<PointAccount> {
+    if let Some(account) = tx.lock_point_account(t, member, point_group).await? {
+        return Ok(account);
+    }
+    let m = tx
+        .member(t, member)
+        .await?
+        .ok_or(AppError::NotFound("member"))?;
+    let group = match PointGroupId::parse(point_group) {
+        Some(id) => tx.point_group(t, id).await?,
+        None => None,
+    };
+    if !group.is_some_and(|g| g.program_id.to_string() == m.program_id) {
+        return Err(no_account(point_group));
+    }
+    tx.open_point_account(&PointAccount {
+        tenant_id: t,
+        id: new_uuid().to_string(),
+        member_id: member,
+        customer_id: m.customer_id,
+        point_group_id: point_group.to_string(),
+        accumulated: 0,
+        available: 0,
+        expired: 0,
+        created_at_ms: now_ms,
+        updated_at_ms: now_ms,
+    })
+    .await?;
     tx.lock_point_account(t, member, point_group)
         .await?
-        .ok_or_else(|| {
-            ValidationError::new(
-                "point_group",
-                "unknown_point_group",
-                format!("the member has no account in point group '{point_group}'"),
-            )
-            .into()
-        })
+        .ok_or_else(|| no_account(point_group))
 }
 
 /// An increase record with points remaining, as the ledger sees it.

@@ -66,7 +66,7 @@ pub async fn redeem(
         .await?
         .ok_or(AppError::NotFound("member"))?;
     ledger::require_active(m.status)?;
-    let (account, mut book) = ledger::open(tx, t, member, &r.point_group).await?;
+    let (account, mut book) = ledger::open(tx, t, member, &r.point_group, ctx.now_ms).await?;
     let posting = book
         .spend(
             new_uuid().to_string(),
@@ -115,8 +115,14 @@ pub async fn cancel(tx: &mut dyn Tx, ctx: &Ctx, id: &str, reason: &str) -> AppRe
         .ok_or(AppError::NotFound("member"))?;
     ledger::require_active(m.status)?;
     // Under the account's lock, so two cancellations of one redemption cannot both pass.
-    let (account, mut book) =
-        ledger::open(tx, t, redemption.member_id, &redemption.point_group_id).await?;
+    let (account, mut book) = ledger::open(
+        tx,
+        t,
+        redemption.member_id,
+        &redemption.point_group_id,
+        ctx.now_ms,
+    )
+    .await?;
     if !tx.cancellations_of(t, id).await?.is_empty() {
         return Err(AppError::conflict(
             "redemption_cancelled",

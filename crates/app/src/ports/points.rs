@@ -54,6 +54,9 @@ pub trait PointsWrites: Send {
         member: MemberId,
         point_group: &str,
     ) -> AppResult<Option<PointAccount>>;
+    /// Inserts the account unless the member has one in its point group already (a concurrent
+    /// transaction may have opened it): never a duplicate, never an error for the race.
+    async fn open_point_account(&mut self, account: &PointAccount) -> AppResult<()>;
     /// Inserts the records in as few statements as their number allows.
     async fn insert_point_records(&mut self, rs: &[PointRecord]) -> AppResult<()>;
     async fn insert_point_relations(&mut self, rs: &[PointRelation]) -> AppResult<()>;

@@ -313,7 +313,7 @@ both_databases! {
             use patron_app::points::ledger;
             let mut tx = app.store.begin().await.unwrap();
             let now = app.clock_now();
-            let (account, mut book) = ledger::open(&mut *tx, t, MemberId::parse(&m).unwrap(), &g).await.unwrap();
+            let (account, mut book) = ledger::open(&mut *tx, t, MemberId::parse(&m).unwrap(), &g, now).await.unwrap();
             let posting = book.reverse(patron_app::secrets::new_uuid().to_string(), 300, &[], now);
             assert_eq!(posting.uncovered, 300);
             let ctx = patron_app::Ctx::system(Some(t), now);

@@ -381,6 +381,57 @@ both_databases! {
         verify_clean(&app).await;
     }
 
+    async fn a_point_group_added_later_opens_each_account_at_its_first_points(app) {
+        // Members who joined before a point group existed have no account in it: the first
+        // points open it, once, and a group of another program is still refused.
+        let admin = app.tenant_admin("acme").await;
+        let shop = shop(&app, &admin).await;
+        let (m, card) = member(&admin, "13812345678").await;
+        let p = format!("/api/v1/programs/{}", shop.club.program_id);
+        let r = admin.post(&format!("{p}/point-groups"), &json!({"code": "bonus", "name": "活动积分"})).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        let bonus = r.body["id"].as_str().unwrap().to_string();
+        let r = admin.post(&format!("{p}/cost-centers"), &json!({"code": "promo", "name": "促销成本中心"})).await;
+        let cc = r.body["id"].as_str().unwrap().to_string();
+        let rule = json!({
+            "program_id": shop.club.program_id, "name": "门店活动1元0.5分", "status": "enabled",
+            "point_group_id": bonus, "cost_center_id": cc, "award": "amount", "rate": "0.5",
+            "validity_type": "fixed_period", "validity_days": 30, "store_codes": ["POS001"],
+        });
+        let r = admin.post("/api/v1/point-rules", &rule).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        let bonus_of = |m: &Value| -> Option<(i64, i64)> {
+            let accounts = m["point_accounts"].as_array().unwrap();
+            accounts.iter().find(|a| a["point_group_id"] == bonus.as_str())
+                .map(|a| (a["accumulated"].as_i64().unwrap(), a["available"].as_i64().unwrap()))
+        };
+        let before = admin.get(&format!("/api/v1/members/{m}")).await.body;
+        assert_eq!((before["point_accounts"].as_array().unwrap().len(), bonus_of(&before)), (2, None));
+
+        // ¥500 + ¥600.50 + ¥400 at POS001 earns ⌊0.5 × 500⌋ + ⌊0.5 × 600.50⌋ + ⌊0.5 × 400⌋ =
+        // 250 + 300 + 200 = 750 in the new group, beside the points and growth as before.
+        let r = admin.post("/api/v1/orders", &offline_order("b1", &card)).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        let after = admin.get(&format!("/api/v1/members/{m}")).await.body;
+        assert_eq!((after["point_accounts"].as_array().unwrap().len(), bonus_of(&after)), (3, Some((750, 750))));
+        // The next order uses the same account.
+        let r = admin.post("/api/v1/orders", &offline_order("b2", &card)).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        let again = admin.get(&format!("/api/v1/members/{m}")).await.body;
+        assert_eq!((again["point_accounts"].as_array().unwrap().len(), bonus_of(&again)), (3, Some((1500, 1500))));
+
+        // A manual adjustment in a group of another program is refused and opens nothing.
+        let r = admin.post("/api/v1/programs", &json!({"code": "other", "name": "Other"})).await;
+        let other = r.body["id"].as_str().unwrap().to_string();
+        let r = admin.post(&format!("/api/v1/programs/{other}/point-groups"), &json!({"code": "p", "name": "P"})).await;
+        let foreign = r.body["id"].as_str().unwrap().to_string();
+        let r = admin.post(&format!("/api/v1/members/{m}/point-adjustments"), &json!({"point_group": foreign, "points": 10, "reason": "gift"})).await;
+        assert_eq!((r.status, r.code()), (422, "unknown_point_group"), "{}", r.text);
+        let last = admin.get(&format!("/api/v1/members/{m}")).await.body;
+        assert_eq!(last["point_accounts"].as_array().unwrap().len(), 3);
+        verify_clean(&app).await;
+    }
+
     async fn paying_with_points_spends_fifo_and_refunds_give_back_their_share(app) {
         let admin = app.tenant_admin("acme").await;
         let shop = shop(&app, &admin).await;
