@@ -88,7 +88,7 @@ async fn lock(
         Some(id) => tx.point_group(t, id).await?,
         None => None,
     };
-    if !group.is_some_and(|g| g.program_id.to_string() == m.program_id) {
+    if group.is_none_or(|g| g.program_id.to_string() != m.program_id) {
         return Err(no_account(point_group));
     }
     tx.open_point_account(&PointAccount {
