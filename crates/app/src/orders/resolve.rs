@@ -278,7 +278,7 @@ pub async fn prepare_with(
 
 /// Which of `groups` hold each of `codes` (codes that exist in master data): code → group ids,
 /// codes in no group left out. With a cache, per group and code (see [`ConfigCache`]).
-pub async fn memberships(
+async fn memberships(
     r: &mut dyn Reads,
     cache: Option<(&ConfigCache, i64)>,
     t: TenantId,
