@@ -14,7 +14,7 @@ use patron_app::orders::model::{
     IssuedPoints, OrderFilter, OutboxEvent, StoredDiscount, StoredLine, StoredOrder, StoredPayment,
 };
 use patron_app::points::model::PointRecord;
-use patron_app::ports::{OrdersReads, OrdersWrites};
+use patron_app::ports::{OrdersReads, OrdersWrites, RetentionCounters};
 use patron_app::AppResult;
 use patron_domain::channel::Channel;
 use patron_domain::ids::{CustomerId, MemberId, TenantId};
@@ -493,83 +493,30 @@ impl OrdersWrites for SqlTx {
     }
 
     async fn insert_order_lines(&mut self, lines: &[StoredLine]) -> AppResult<()> {
-        for chunk in lines.chunks(200) {
-            let mut sql = Sql::new(
-                "INSERT INTO order_lines (tenant_id, order_id, line_no, product_code, product_title, \
-                 product_known, quantity, unit_price_fen, original_fen, receivable_fen, coupon_fen, discount_fen, \
-                 net_fen, net_ex_tax_fen, points_amount_fen, original_line_no, refunded_quantity, refunded_fen) VALUES ",
-            );
-            sql.values(chunk.iter().map(|l| {
-                vec![
-                    Arg::Int(l.tenant_id.get()),
-                    Arg::from(&l.order_id),
-                    Arg::Int(l.line_no),
-                    Arg::from(&l.product_code),
-                    Arg::from(l.product_title.clone()),
-                    Arg::from(l.product_known),
-                    Arg::Int(l.quantity),
-                    Arg::Int(l.unit_price_fen),
-                    Arg::Int(l.original_fen),
-                    Arg::Int(l.receivable_fen),
-                    Arg::Int(l.coupon_fen),
-                    Arg::Int(l.discount_fen),
-                    Arg::Int(l.net_fen),
-                    Arg::from(l.net_ex_tax_fen),
-                    Arg::Int(l.points_amount_fen),
-                    Arg::from(l.original_line_no),
-                    Arg::Int(l.refunded_quantity),
-                    Arg::Int(l.refunded_fen),
-                ]
-            }));
-            self.exec(&sql).await?;
-        }
-        Ok(())
+        self.exec_together(line_inserts(lines)).await
     }
 
     async fn insert_order_payments(&mut self, payments: &[StoredPayment]) -> AppResult<()> {
-        if payments.is_empty() {
-            return Ok(());
-        }
-        let mut sql = Sql::new(
-            "INSERT INTO order_payments (tenant_id, order_id, seq, method_code, method_name, paid_fen, \
-             received_fen, coupon_code) VALUES ",
-        );
-        sql.values(payments.iter().map(|p| {
-            vec![
-                Arg::Int(p.tenant_id.get()),
-                Arg::from(&p.order_id),
-                Arg::Int(p.seq),
-                Arg::from(&p.method_code),
-                Arg::from(p.method_name.clone()),
-                Arg::Int(p.paid_fen),
-                Arg::Int(p.received_fen),
-                Arg::from(p.coupon_code.clone()),
-            ]
-        }));
-        self.exec(&sql).await?;
-        Ok(())
+        self.exec_together(payment_insert(payments).into_iter().collect())
+            .await
     }
 
     async fn insert_order_discounts(&mut self, discounts: &[StoredDiscount]) -> AppResult<()> {
-        if discounts.is_empty() {
-            return Ok(());
-        }
-        let mut sql = Sql::new(
-            "INSERT INTO order_discounts (tenant_id, order_id, seq, kind, code, amount_fen, reference) VALUES ",
-        );
-        sql.values(discounts.iter().map(|d| {
-            vec![
-                Arg::Int(d.tenant_id.get()),
-                Arg::from(&d.order_id),
-                Arg::Int(d.seq),
-                Arg::from(&d.kind),
-                Arg::from(d.code.clone()),
-                Arg::Int(d.amount_fen),
-                Arg::from(d.reference.clone()),
-            ]
-        }));
-        self.exec(&sql).await?;
-        Ok(())
+        self.exec_together(discount_insert(discounts).into_iter().collect())
+            .await
+    }
+
+    async fn insert_order_documents(
+        &mut self,
+        lines: &[StoredLine],
+        payments: &[StoredPayment],
+        discounts: &[StoredDiscount],
+    ) -> AppResult<()> {
+        // New rows of three tables: no part reads what another writes.
+        let mut parts = line_inserts(lines);
+        parts.extend(payment_insert(payments));
+        parts.extend(discount_insert(discounts));
+        self.exec_together(parts).await
     }
 
     async fn lock_order(&mut self, t: TenantId, id: &str) -> AppResult<bool> {
@@ -617,13 +564,7 @@ impl OrdersWrites for SqlTx {
     }
 
     async fn set_points_change(&mut self, t: TenantId, order: &str, change: i64) -> AppResult<()> {
-        self.exec(&sql!(
-            "UPDATE orders SET points_change = $3 WHERE tenant_id = $1 AND id = $2",
-            t.get(),
-            order,
-            change
-        ))
-        .await?;
+        self.exec(&points_change_sql(t, order, change)).await?;
         Ok(())
     }
 
@@ -650,23 +591,136 @@ impl OrdersWrites for SqlTx {
     }
 
     async fn insert_outbox(&mut self, events: &[OutboxEvent]) -> AppResult<()> {
-        if events.is_empty() {
-            return Ok(());
-        }
-        let mut sql = Sql::new(
-            "INSERT INTO outbox (tenant_id, id, topic, subject_id, payload, created_at_ms) VALUES ",
-        );
-        sql.values(events.iter().map(|e| {
-            vec![
-                Arg::Int(e.tenant_id.get()),
-                Arg::from(&e.id),
-                Arg::from(e.topic),
-                Arg::from(&e.subject_id),
-                Arg::Text(e.payload.to_string()),
-                Arg::Int(e.created_at_ms),
-            ]
-        }));
-        self.exec(&sql).await?;
-        Ok(())
+        self.exec_together(outbox_insert(events).into_iter().collect())
+            .await
     }
+
+    async fn finish_order(
+        &mut self,
+        t: TenantId,
+        order: &str,
+        points_change: Option<i64>,
+        retention: Option<(MemberId, RetentionCounters, i64)>,
+        events: &[OutboxEvent],
+    ) -> AppResult<()> {
+        // The order's row, the member's row and new outbox rows: independent writes.
+        let mut parts = Vec::new();
+        if let Some(change) = points_change {
+            parts.push(points_change_sql(t, order, change));
+        }
+        if let Some((member, counters, now_ms)) = retention {
+            parts.push(crate::tiers::retention(t, member, counters, now_ms));
+        }
+        parts.extend(outbox_insert(events));
+        self.exec_together(parts).await
+    }
+}
+
+fn points_change_sql(t: TenantId, order: &str, change: i64) -> Sql {
+    sql!(
+        "UPDATE orders SET points_change = $3 WHERE tenant_id = $1 AND id = $2",
+        t.get(),
+        order,
+        change
+    )
+}
+
+fn line_inserts(lines: &[StoredLine]) -> Vec<Sql> {
+    lines
+        .chunks(200)
+        .map(|chunk| {
+            let mut sql = Sql::new(
+                "INSERT INTO order_lines (tenant_id, order_id, line_no, product_code, product_title, \
+                 product_known, quantity, unit_price_fen, original_fen, receivable_fen, coupon_fen, discount_fen, \
+                 net_fen, net_ex_tax_fen, points_amount_fen, original_line_no, refunded_quantity, refunded_fen) VALUES ",
+            );
+            sql.values(chunk.iter().map(|l| {
+                vec![
+                    Arg::Int(l.tenant_id.get()),
+                    Arg::from(&l.order_id),
+                    Arg::Int(l.line_no),
+                    Arg::from(&l.product_code),
+                    Arg::from(l.product_title.clone()),
+                    Arg::from(l.product_known),
+                    Arg::Int(l.quantity),
+                    Arg::Int(l.unit_price_fen),
+                    Arg::Int(l.original_fen),
+                    Arg::Int(l.receivable_fen),
+                    Arg::Int(l.coupon_fen),
+                    Arg::Int(l.discount_fen),
+                    Arg::Int(l.net_fen),
+                    Arg::from(l.net_ex_tax_fen),
+                    Arg::Int(l.points_amount_fen),
+                    Arg::from(l.original_line_no),
+                    Arg::Int(l.refunded_quantity),
+                    Arg::Int(l.refunded_fen),
+                ]
+            }));
+            sql
+        })
+        .collect()
+}
+
+fn payment_insert(payments: &[StoredPayment]) -> Option<Sql> {
+    if payments.is_empty() {
+        return None;
+    }
+    let mut sql = Sql::new(
+        "INSERT INTO order_payments (tenant_id, order_id, seq, method_code, method_name, paid_fen, \
+         received_fen, coupon_code) VALUES ",
+    );
+    sql.values(payments.iter().map(|p| {
+        vec![
+            Arg::Int(p.tenant_id.get()),
+            Arg::from(&p.order_id),
+            Arg::Int(p.seq),
+            Arg::from(&p.method_code),
+            Arg::from(p.method_name.clone()),
+            Arg::Int(p.paid_fen),
+            Arg::Int(p.received_fen),
+            Arg::from(p.coupon_code.clone()),
+        ]
+    }));
+    Some(sql)
+}
+
+fn discount_insert(discounts: &[StoredDiscount]) -> Option<Sql> {
+    if discounts.is_empty() {
+        return None;
+    }
+    let mut sql = Sql::new(
+        "INSERT INTO order_discounts (tenant_id, order_id, seq, kind, code, amount_fen, reference) VALUES ",
+    );
+    sql.values(discounts.iter().map(|d| {
+        vec![
+            Arg::Int(d.tenant_id.get()),
+            Arg::from(&d.order_id),
+            Arg::Int(d.seq),
+            Arg::from(&d.kind),
+            Arg::from(d.code.clone()),
+            Arg::Int(d.amount_fen),
+            Arg::from(d.reference.clone()),
+        ]
+    }));
+    Some(sql)
+}
+
+fn outbox_insert(events: &[OutboxEvent]) -> Option<Sql> {
+    if events.is_empty() {
+        return None;
+    }
+    let mut sql = Sql::new(
+        "INSERT INTO outbox (tenant_id, id, topic, subject_id, payload, created_at_ms) VALUES ",
+    );
+    sql.values(events.iter().map(|e| {
+        vec![
+            Arg::Int(e.tenant_id.get()),
+            Arg::from(&e.id),
+            Arg::from(e.topic),
+            Arg::from(&e.subject_id),
+            Arg::Text(e.payload.to_string()),
+            Arg::Int(e.created_at_ms),
+        ]
+    }));
+    Some(sql)
 }

@@ -347,24 +347,12 @@ impl PointsWrites for SqlTx {
     }
 
     async fn set_remaining(&mut self, t: TenantId, record: &str, remaining: i64) -> AppResult<()> {
-        self.exec(&sql!(
-            "UPDATE point_records SET remaining = $1 WHERE tenant_id = $2 AND id = $3",
-            remaining,
-            t.get(),
-            record
-        ))
-        .await?;
+        self.exec(&remaining_sql(t, record, remaining)).await?;
         Ok(())
     }
 
     async fn set_debt(&mut self, t: TenantId, record: &str, debt: i64) -> AppResult<()> {
-        self.exec(&sql!(
-            "UPDATE point_records SET debt = $1 WHERE tenant_id = $2 AND id = $3",
-            debt,
-            t.get(),
-            record
-        ))
-        .await?;
+        self.exec(&debt_sql(t, record, debt)).await?;
         Ok(())
     }
 
@@ -375,17 +363,71 @@ impl PointsWrites for SqlTx {
         b: Balances,
         now_ms: i64,
     ) -> AppResult<()> {
-        self.exec(&sql!(
-            "UPDATE point_accounts SET accumulated = $1, available = $2, expired = $3, updated_at_ms = $4 \
-             WHERE tenant_id = $5 AND id = $6",
-            b.accumulated,
-            b.available,
-            b.expired,
-            now_ms,
-            t.get(),
-            account
-        ))
-        .await?;
+        self.exec(&balances_sql(t, account, b, now_ms)).await?;
         Ok(())
     }
+
+    async fn post_points(
+        &mut self,
+        t: TenantId,
+        account: &str,
+        records: &[PointRecord],
+        relations: &[PointRelation],
+        remaining: &[(String, i64)],
+        debts: &[(String, i64)],
+        b: Balances,
+        now_ms: i64,
+    ) -> AppResult<()> {
+        // New records and relations, updates of distinct older records (sources are earnings,
+        // debts decreases) and the account's row: no part reads what another writes. A record
+        // written now already holds its final remaining points and debt, so it is not updated.
+        let new = |id: &String| records.iter().any(|r| &r.id == id);
+        let mut parts = crate::jobs::record_inserts(records);
+        parts.extend(crate::jobs::relation_inserts(relations));
+        parts.extend(
+            remaining
+                .iter()
+                .filter(|(r, _)| !new(r))
+                .map(|(r, v)| remaining_sql(t, r, *v)),
+        );
+        parts.extend(
+            debts
+                .iter()
+                .filter(|(r, _)| !new(r))
+                .map(|(r, v)| debt_sql(t, r, *v)),
+        );
+        parts.push(balances_sql(t, account, b, now_ms));
+        self.exec_together(parts).await
+    }
+}
+
+fn remaining_sql(t: TenantId, record: &str, remaining: i64) -> Sql {
+    sql!(
+        "UPDATE point_records SET remaining = $1 WHERE tenant_id = $2 AND id = $3",
+        remaining,
+        t.get(),
+        record
+    )
+}
+
+fn debt_sql(t: TenantId, record: &str, debt: i64) -> Sql {
+    sql!(
+        "UPDATE point_records SET debt = $1 WHERE tenant_id = $2 AND id = $3",
+        debt,
+        t.get(),
+        record
+    )
+}
+
+fn balances_sql(t: TenantId, account: &str, b: Balances, now_ms: i64) -> Sql {
+    sql!(
+        "UPDATE point_accounts SET accumulated = $1, available = $2, expired = $3, updated_at_ms = $4 \
+         WHERE tenant_id = $5 AND id = $6",
+        b.accumulated,
+        b.available,
+        b.expired,
+        now_ms,
+        t.get(),
+        account
+    )
 }

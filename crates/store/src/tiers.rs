@@ -92,18 +92,22 @@ impl TiersWrites for SqlTx {
         c: RetentionCounters,
         now_ms: i64,
     ) -> AppResult<()> {
-        self.exec(&sql!(
-            // SQLite numbers `$n` parameters in the order they first appear: keep them ascending.
-            "UPDATE member_accounts SET retention_points = $1, retention_spend_fen = $2, \
-             retention_purchase_count = $3, updated_at_ms = $4 WHERE tenant_id = $5 AND id = $6",
-            c.points,
-            c.spend_fen,
-            c.purchases,
-            now_ms,
-            t.get(),
-            member.to_string()
-        ))
-        .await?;
+        self.exec(&retention(t, member, c, now_ms)).await?;
         Ok(())
     }
+}
+
+/// The statement that replaces a member's retention counters.
+pub(crate) fn retention(t: TenantId, member: MemberId, c: RetentionCounters, now_ms: i64) -> Sql {
+    sql!(
+        // SQLite numbers `$n` parameters in the order they first appear: keep them ascending.
+        "UPDATE member_accounts SET retention_points = $1, retention_spend_fen = $2, \
+         retention_purchase_count = $3, updated_at_ms = $4 WHERE tenant_id = $5 AND id = $6",
+        c.points,
+        c.spend_fen,
+        c.purchases,
+        now_ms,
+        t.get(),
+        member.to_string()
+    )
 }

@@ -41,10 +41,104 @@ impl SqlTx {
         }
     }
 
+    /// Runs independent writes; on PostgreSQL as few statements as possible, each a chain of
+    /// data-modifying `WITH` parts, so the transaction pays one network round trip for several
+    /// writes. The parts of one statement share a snapshot and do not see each other's changes:
+    /// callers pass only writes to different rows that none of the others reads (new rows, and
+    /// updates of distinct rows). Placeholders are renumbered; no part may hold a `$` elsewhere.
+    pub(crate) async fn exec_together(&mut self, parts: Vec<Sql>) -> AppResult<()> {
+        match self {
+            Self::Sqlx(..) => {
+                for sql in combine(parts) {
+                    self.exec(&sql).await?;
+                }
+            }
+            // Inline statements cost no round trip.
+            Self::Lite(_) => {
+                for sql in &parts {
+                    self.exec(sql).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Runs a statement that returns rows (`RETURNING`).
     pub(crate) async fn fetch(&mut self, sql: &Sql) -> AppResult<Vec<Row>> {
         crate::reads::all(&mut self.read_conn()?, sql).await
     }
+}
+
+/// At most this many parameters in one combined statement (PostgreSQL allows 65,535).
+const MAX_COMBINED_ARGS: usize = 30_000;
+
+/// `parts` as `WITH w1 AS (p1), w2 AS (p2) p3` statements, each within [`MAX_COMBINED_ARGS`].
+fn combine(parts: Vec<Sql>) -> Vec<Sql> {
+    let mut out: Vec<Vec<Sql>> = Vec::new();
+    let mut args = 0;
+    for part in parts {
+        let n = part.arg_list().len();
+        match out.last_mut() {
+            Some(group) if args + n <= MAX_COMBINED_ARGS => {
+                group.push(part);
+                args += n;
+            }
+            _ => {
+                out.push(vec![part]);
+                args = n;
+            }
+        }
+    }
+    out.into_iter().map(chain).collect()
+}
+
+fn chain(mut group: Vec<Sql>) -> Sql {
+    let Some(last) = group.pop() else {
+        return Sql::default();
+    };
+    if group.is_empty() {
+        return last;
+    }
+    let mut text = String::from("WITH ");
+    let mut args = Vec::new();
+    for (i, part) in group.iter().enumerate() {
+        if i > 0 {
+            text.push_str(", ");
+        }
+        text.push_str(&format!("w{} AS (", i + 1));
+        text.push_str(&renumber(&part.text, args.len()));
+        text.push(')');
+        args.extend(part.arg_list().iter().cloned());
+    }
+    text.push(' ');
+    text.push_str(&renumber(&last.text, args.len()));
+    args.extend(last.arg_list().iter().cloned());
+    Sql::with(text, args)
+}
+
+/// `text` with every placeholder `$n` moved to `$(n + offset)`.
+fn renumber(text: &str, offset: usize) -> String {
+    if offset == 0 {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c != '$' {
+            continue;
+        }
+        let mut digits = String::new();
+        while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+            digits.push(*d);
+            chars.next();
+        }
+        match digits.parse::<usize>() {
+            Ok(n) => out.push_str(&(n + offset).to_string()),
+            Err(_) => out.push_str(&digits),
+        }
+    }
+    out
 }
 
 impl ReadConn for SqlTx {
@@ -277,5 +371,42 @@ impl Tx for SqlTx {
     ) -> AppResult<()> {
         self.exec(&sql!("UPDATE idempotency_keys SET response_status = $1, response_body = $2 WHERE tenant_id = $3 AND scope = $4 AND idem_key = $5", i64::from(r.status), &r.body, tenant, scope, key)).await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::Arg;
+
+    #[test]
+    fn independent_writes_chain_into_one_statement_with_renumbered_placeholders() {
+        let parts = vec![
+            sql!("INSERT INTO a (x, y) VALUES ($1, $2)", 1_i64, "p"),
+            sql!("UPDATE b SET x = $1 WHERE id = $2 AND z = $1", 2_i64, "q"),
+            sql!("INSERT INTO c (x) VALUES ($1)", 3_i64),
+        ];
+        let out = combine(parts);
+        assert_eq!(out.len(), 1);
+        assert_eq!(
+            out[0].text,
+            "WITH w1 AS (INSERT INTO a (x, y) VALUES ($1, $2)), \
+             w2 AS (UPDATE b SET x = $3 WHERE id = $4 AND z = $3) INSERT INTO c (x) VALUES ($5)"
+        );
+        let args: Vec<String> = out[0].arg_list().iter().map(|a| format!("{a:?}")).collect();
+        assert_eq!(args.len(), 5);
+        assert_eq!(args[4], format!("{:?}", Arg::Int(3)));
+    }
+
+    #[test]
+    fn one_write_stays_as_it_is_and_large_batches_split() {
+        let one = combine(vec![sql!("DELETE FROM a WHERE id = $1", 1_i64)]);
+        assert_eq!(one[0].text, "DELETE FROM a WHERE id = $1");
+        let mut big = Sql::new("INSERT INTO a (x) VALUES ");
+        big.values((0..20_000).map(|i| vec![Arg::Int(i)]));
+        let mut other = Sql::new("INSERT INTO b (x) VALUES ");
+        other.values((0..20_000).map(|i| vec![Arg::Int(i)]));
+        assert_eq!(combine(vec![big, other]).len(), 2);
+        assert!(combine(Vec::new()).is_empty());
     }
 }

@@ -110,7 +110,6 @@ pub async fn write_documents(
             refunded_fen: 0,
         })
         .collect();
-    tx.insert_order_lines(&lines).await?;
     let seq = |i: usize| i64::try_from(i).unwrap_or(i64::MAX) + 1;
     let payments: Vec<StoredPayment> = o
         .payments
@@ -127,7 +126,6 @@ pub async fn write_documents(
             coupon_code: x.coupon_code.clone(),
         })
         .collect();
-    tx.insert_order_payments(&payments).await?;
     let discounts: Vec<StoredDiscount> = o
         .discounts
         .iter()
@@ -142,7 +140,8 @@ pub async fn write_documents(
             reference: x.reference.clone(),
         })
         .collect();
-    tx.insert_order_discounts(&discounts).await?;
+    tx.insert_order_documents(&lines, &payments, &discounts)
+        .await?;
     Ok(lines)
 }
 
@@ -199,6 +198,9 @@ pub async fn accept(tx: &mut dyn Tx, ctx: &Ctx, p: Prepared) -> AppResult<Accept
     let mut events = Vec::new();
     let mut tier_change = None;
     let mut point_records = Vec::new();
+    // Written with the events at the end, in one round trip where the database allows.
+    let mut points_change = None;
+    let mut retention = None;
     if let Some(member) = &p.member {
         // Takes the member's row first: one member's orders are processed one at a time.
         let member = tx
@@ -234,16 +236,14 @@ pub async fn accept(tx: &mut dyn Tx, ctx: &Ctx, p: Prepared) -> AppResult<Accept
                 earn::transaction_points(tx, ctx, &p, &member, tier.unwrap_or_default(), &order)
                     .await?;
             order.points_change = earned.total;
-            if earned.total != 0 {
-                tx.set_points_change(t, &order.id, earned.total).await?;
-            }
+            points_change = (earned.total != 0).then_some(earned.total);
             point_records.extend(earned.records);
             let add = crate::ports::RetentionCounters {
                 points: earned.upgradeable,
                 spend_fen: o.paid_fen,
                 purchases: 1,
             };
-            tier_change = crate::tiers::upgrade::after_event(
+            let (counters, change) = crate::tiers::upgrade::check(
                 tx,
                 &member,
                 current.as_ref(),
@@ -254,6 +254,8 @@ pub async fn accept(tx: &mut dyn Tx, ctx: &Ctx, p: Prepared) -> AppResult<Accept
                 p.tz,
             )
             .await?;
+            tier_change = change;
+            retention = Some((member.id, counters, ctx.now_ms));
         }
     }
     events.push(event(
@@ -272,7 +274,8 @@ pub async fn accept(tx: &mut dyn Tx, ctx: &Ctx, p: Prepared) -> AppResult<Accept
             serde_json::json!({"member_id": r.member_id.to_string(), "tier_id": r.tier_id, "type": r.record_type.as_str()}),
         ));
     }
-    tx.insert_outbox(&events).await?;
+    tx.finish_order(t, &order.id, points_change, retention, &events)
+        .await?;
     Ok(Accepted {
         order,
         replayed: false,

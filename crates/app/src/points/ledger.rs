@@ -303,8 +303,8 @@ pub async fn write(
 }
 
 /// [`write`] for several postings to one account made one after another on the same ledger:
-/// every record, the relations in one statement, each touched source and debt once, then the
-/// balances once.
+/// every record, the relations, each touched source and debt once, then the balances once, all
+/// in one round trip where the database allows.
 pub async fn write_all(
     tx: &mut dyn Tx,
     after: &Ledger<String>,
@@ -327,15 +327,18 @@ pub async fn write_all(
         debts.extend(c.debts);
         written.push(c.record);
     }
-    tx.insert_point_records(&written).await?;
-    tx.insert_point_relations(&relations).await?;
-    for (source, left) in &remaining {
-        tx.set_remaining(t, source, *left).await?;
-    }
-    for (debt, left) in &debts {
-        tx.set_debt(t, debt, *left).await?;
-    }
-    tx.set_point_balances(t, &account, after.balances, now_ms)
-        .await?;
+    let remaining: Vec<(String, i64)> = remaining.into_iter().collect();
+    let debts: Vec<(String, i64)> = debts.into_iter().collect();
+    tx.post_points(
+        t,
+        &account,
+        &written,
+        &relations,
+        &remaining,
+        &debts,
+        after.balances,
+        now_ms,
+    )
+    .await?;
     Ok(written)
 }

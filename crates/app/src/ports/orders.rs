@@ -8,6 +8,7 @@ use crate::orders::model::{
     IssuedPoints, OrderFilter, OutboxEvent, StoredDiscount, StoredLine, StoredOrder, StoredPayment,
 };
 use crate::points::model::PointRecord;
+use crate::ports::RetentionCounters;
 use async_trait::async_trait;
 use patron_domain::channel::Channel;
 use patron_domain::ids::{CustomerId, MemberId, TenantId};
@@ -106,6 +107,14 @@ pub trait OrdersWrites: Send {
     async fn insert_order_lines(&mut self, lines: &[StoredLine]) -> AppResult<()>;
     async fn insert_order_payments(&mut self, payments: &[StoredPayment]) -> AppResult<()>;
     async fn insert_order_discounts(&mut self, discounts: &[StoredDiscount]) -> AppResult<()>;
+    /// An order's lines, payments and discounts together (one round trip where the database
+    /// allows).
+    async fn insert_order_documents(
+        &mut self,
+        lines: &[StoredLine],
+        payments: &[StoredPayment],
+        discounts: &[StoredDiscount],
+    ) -> AppResult<()>;
     /// Takes the order for this transaction (PostgreSQL: its row lock), so refunds of one order
     /// happen one after another. `false` when there is no such order.
     async fn lock_order(&mut self, t: TenantId, id: &str) -> AppResult<bool>;
@@ -130,4 +139,15 @@ pub trait OrdersWrites: Send {
         at_ms: i64,
     ) -> AppResult<Option<MemberAccount>>;
     async fn insert_outbox(&mut self, events: &[OutboxEvent]) -> AppResult<()>;
+    /// The last writes of an accepted order, together (one round trip where the database
+    /// allows): its points change when there is one, the member's retention counters, its
+    /// events.
+    async fn finish_order(
+        &mut self,
+        t: TenantId,
+        order: &str,
+        points_change: Option<i64>,
+        retention: Option<(MemberId, RetentionCounters, i64)>,
+        events: &[OutboxEvent],
+    ) -> AppResult<()>;
 }

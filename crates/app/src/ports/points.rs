@@ -69,4 +69,19 @@ pub trait PointsWrites: Send {
         b: Balances,
         now_ms: i64,
     ) -> AppResult<()>;
+    /// Everything postings to one account write, together (one round trip where the database
+    /// allows): the records, their relations, the sources' remaining points and the debts left
+    /// (each (record, value), distinct from the new records), then the account's balances.
+    #[allow(clippy::too_many_arguments)]
+    async fn post_points(
+        &mut self,
+        t: TenantId,
+        account: &str,
+        records: &[PointRecord],
+        relations: &[PointRelation],
+        remaining: &[(String, i64)],
+        debts: &[(String, i64)],
+        b: Balances,
+        now_ms: i64,
+    ) -> AppResult<()>;
 }

@@ -54,16 +54,28 @@ pub async fn values<'a>(
 ) -> AppResult<Vec<(RankedRule<&'a TierRule>, i64)>> {
     let t = member.tenant_id;
     let mut out = Vec::new();
-    // Spend and purchases are one query per window, however many rules read them.
+    // Spend and purchases are one query per window, and points one per group and window,
+    // however many rules read them (a program's tiers usually share one window).
     let mut orders: HashMap<i64, (i64, i64)> = HashMap::new();
+    let mut points: HashMap<(String, i64), i64> = HashMap::new();
     for rule in rules.tier_rules.iter().filter(|r| r.enabled) {
         let from = at_ms - rule.window_days * DAY_MS;
         let value = match rule.condition {
             Condition::AccumulatedPoints => match rule.point_group_id {
                 Some(g) => {
                     let g = g.to_string();
-                    r.upgradeable_points(t, member.id, &g, from, at_ms).await?
-                        + pending.points.get(&g).copied().unwrap_or(0)
+                    let key = (g, rule.window_days);
+                    let sum = match points.get(&key) {
+                        Some(v) => *v,
+                        None => {
+                            let v = r
+                                .upgradeable_points(t, member.id, &key.0, from, at_ms)
+                                .await?;
+                            points.insert(key.clone(), v);
+                            v
+                        }
+                    };
+                    sum + pending.points.get(&key.0).copied().unwrap_or(0)
                 }
                 None => 0,
             },
@@ -111,6 +123,26 @@ pub async fn after_event(
     add: RetentionCounters,
     tz: chrono_tz::Tz,
 ) -> AppResult<Option<TierRecord>> {
+    let (counters, record) = check(tx, member, current, rules, at_ms, now_ms, add, tz).await?;
+    tx.set_retention(member.tenant_id, member.id, counters, now_ms)
+        .await?;
+    Ok(record)
+}
+
+/// [`after_event`] leaving the retention counters to the caller to write (an order writes them
+/// with its last statements): returns them, and the new tier record if the member moved up
+/// (already written).
+#[allow(clippy::too_many_arguments)]
+pub async fn check(
+    tx: &mut dyn Tx,
+    member: &MemberAccount,
+    current: Option<&TierRecord>,
+    rules: &ProgramRules,
+    at_ms: i64,
+    now_ms: i64,
+    add: RetentionCounters,
+    tz: chrono_tz::Tz,
+) -> AppResult<(RetentionCounters, Option<TierRecord>)> {
     let t = member.tenant_id;
     let current_rank = rank_of(rules, current.map(|r| r.tier_id.as_str()));
     let candidates = values(&mut *tx, member, rules, at_ms, &Pending::default()).await?;
@@ -121,9 +153,8 @@ pub async fn after_event(
         purchases: member.retention_purchase_count,
     }
     .after(add, chosen.is_some());
-    tx.set_retention(t, member.id, counters, now_ms).await?;
     let Some(rule) = chosen else {
-        return Ok(None);
+        return Ok((counters, None));
     };
     let tier = rules.tiers.iter().find(|x| x.id == rule.tier_id);
     let record = TierRecord {
@@ -143,5 +174,5 @@ pub async fn after_event(
     };
     tx.deactivate_tier_records(t, member.id).await?;
     tx.insert_tier_record(&record).await?;
-    Ok(Some(record))
+    Ok((counters, Some(record)))
 }

@@ -91,6 +91,31 @@ fn inserts(table: &str, columns: &str, width: usize, rows: Vec<Vec<Arg>>) -> Vec
     out
 }
 
+/// The multi-row inserts of point records.
+pub(crate) fn record_inserts(rs: &[PointRecord]) -> Vec<Sql> {
+    let rows = rs.iter().map(record_args).collect();
+    inserts("point_records", RECORD_COLUMNS, RECORD_COLUMN_COUNT, rows)
+}
+
+/// The multi-row inserts of point relations.
+pub(crate) fn relation_inserts(rs: &[PointRelation]) -> Vec<Sql> {
+    let rows = rs
+        .iter()
+        .map(|r| {
+            vec![
+                Arg::from(r.tenant_id.get()),
+                Arg::from(&r.id),
+                Arg::from(&r.target_record_id),
+                Arg::from(&r.source_record_id),
+                Arg::from(r.points),
+                Arg::from(r.created_at_ms),
+            ]
+        })
+        .collect();
+    let columns = "tenant_id, id, target_record_id, source_record_id, points, created_at_ms";
+    inserts("point_relations", columns, 6, rows)
+}
+
 pub(super) fn member_texts(members: &[MemberId]) -> Vec<String> {
     members.iter().map(ToString::to_string).collect()
 }
@@ -225,29 +250,14 @@ impl SqlTx {
     }
 
     pub(crate) async fn insert_records(&mut self, rs: &[PointRecord]) -> AppResult<()> {
-        let rows = rs.iter().map(record_args).collect();
-        for sql in inserts("point_records", RECORD_COLUMNS, RECORD_COLUMN_COUNT, rows) {
+        for sql in record_inserts(rs) {
             self.exec(&sql).await?;
         }
         Ok(())
     }
 
     pub(crate) async fn insert_relations(&mut self, rs: &[PointRelation]) -> AppResult<()> {
-        let rows = rs
-            .iter()
-            .map(|r| {
-                vec![
-                    Arg::from(r.tenant_id.get()),
-                    Arg::from(&r.id),
-                    Arg::from(&r.target_record_id),
-                    Arg::from(&r.source_record_id),
-                    Arg::from(r.points),
-                    Arg::from(r.created_at_ms),
-                ]
-            })
-            .collect();
-        let columns = "tenant_id, id, target_record_id, source_record_id, points, created_at_ms";
-        for sql in inserts("point_relations", columns, 6, rows) {
+        for sql in relation_inserts(rs) {
             self.exec(&sql).await?;
         }
         Ok(())

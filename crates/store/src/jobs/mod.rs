@@ -3,6 +3,8 @@
 
 mod bulk;
 
+pub(crate) use bulk::{record_inserts, relation_inserts};
+
 use crate::members::rows::tier_record;
 use crate::reads::{all, optional, page, page_rows, ListSpec, ReadConn, SqlReader};
 use crate::row::Row;
