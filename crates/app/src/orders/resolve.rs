@@ -260,8 +260,12 @@ pub async fn prepare_with(
         .await?
         .remove(&store.code)
         .unwrap_or_default();
-    let known: Vec<String> = products.iter().map(|p| p.code.clone()).collect();
-    let product_groups = memberships(r, None, t, &product_groups, &known).await?;
+    let product_groups = if product_groups.is_empty() {
+        HashMap::new()
+    } else {
+        let known: Vec<String> = products.iter().map(|p| p.code.clone()).collect();
+        memberships(r, None, t, &product_groups, &known).await?
+    };
     Ok(Prepared {
         order,
         store,
@@ -286,7 +290,7 @@ async fn memberships(
     codes: &[String],
 ) -> AppResult<HashMap<String, Vec<String>>> {
     let mut out: HashMap<String, Vec<String>> = HashMap::new();
-    if codes.is_empty() {
+    if codes.is_empty() || groups.is_empty() {
         return Ok(out);
     }
     for group in groups {

@@ -10,6 +10,7 @@ mod list;
 
 use crate::console::i18n::Tr;
 use crate::console::list::{Pager, PER_PAGE};
+use crate::console::pages::Choice;
 use crate::console::render::encode;
 use crate::state::AppState;
 use axum::routing::{get, post};
@@ -18,6 +19,32 @@ use patron_app::groups::model::Group;
 use patron_app::model::ListQuery;
 use patron_app::{AppResult, Ctx};
 use patron_domain::groups::GroupKind;
+
+/// A rule form's group select: `first` (no group: "all" or "none") and the groups; a saved
+/// group no longer among them (beyond the first page) stays offered by id, so saving the form
+/// does not drop it.
+pub fn group_choices(groups: &[Group], chosen: &str, first: &str) -> Vec<Choice> {
+    let mut out = vec![Choice::new("", first, chosen.is_empty())];
+    out.extend(
+        groups
+            .iter()
+            .map(|g| Choice::new(g.id.clone(), g.name.clone(), g.id == chosen)),
+    );
+    if !chosen.is_empty() && !groups.iter().any(|g| g.id == chosen) {
+        out.push(Choice::new(chosen, chosen, true));
+    }
+    out
+}
+
+/// A group's name among `groups`, or its id (the caller may not list groups, or it is not
+/// among them).
+pub fn group_name(groups: Option<&Vec<Group>>, id: &str) -> String {
+    groups
+        .into_iter()
+        .flatten()
+        .find(|g| g.id == id)
+        .map_or_else(|| id.to_string(), |g| g.name.clone())
+}
 
 /// The enabled groups of `kind` (the first page of the largest size), for the forms of the rules
 /// that name them: rules may not name the others. Needs `groups:read`.

@@ -4,7 +4,7 @@
 //! the form asks for the id instead and the pages show ids.
 
 use crate::console::guard::Console;
-use crate::console::pages::groups::enabled_groups;
+use crate::console::pages::groups::{enabled_groups, group_choices, group_name};
 use crate::console::pages::Choice;
 use crate::state::AppState;
 use patron_app::groups::model::Group;
@@ -88,19 +88,9 @@ impl Choices {
             .collect()
     }
 
-    /// "All" first, then the enabled groups; a saved group no longer listed (disabled since,
-    /// or beyond the first page) stays offered by id so saving does not drop it.
+    /// "All" first, then the enabled groups (see [`group_choices`]).
     pub fn group_options(&self, groups: &[Group], chosen: &str, all_label: &str) -> Vec<Choice> {
-        let mut out = vec![Choice::new("", all_label, chosen.is_empty())];
-        out.extend(
-            groups
-                .iter()
-                .map(|g| Choice::new(g.id.clone(), g.name.clone(), g.id == chosen)),
-        );
-        if !chosen.is_empty() && !groups.iter().any(|g| g.id == chosen) {
-            out.push(Choice::new(chosen, chosen, true));
-        }
-        out
+        group_choices(groups, chosen, all_label)
     }
 
     pub fn program_name(&self, id: &str) -> String {
@@ -125,10 +115,6 @@ impl Choices {
             GroupKind::Store => &self.store_groups,
             GroupKind::Product => &self.product_groups,
         };
-        groups
-            .iter()
-            .flatten()
-            .find(|g| g.id == id)
-            .map_or_else(|| id.to_string(), |g| g.name.clone())
+        group_name(groups.as_ref(), id)
     }
 }

@@ -8,7 +8,7 @@ use crate::auth::perm;
 use crate::console::form::{is_form_error, CsrfForm, Errors, FormData};
 use crate::console::guard::Console;
 use crate::console::layout::Layout;
-use crate::console::pages::groups::enabled_groups;
+use crate::console::pages::groups::{enabled_groups, group_choices, group_name};
 use crate::console::pages::loyalty::{int_field, pick_program, program_label};
 use crate::console::pages::Choice;
 use crate::console::render::redirect_with_flash;
@@ -153,30 +153,6 @@ fn chosen(list: &[Choice], value: &str) -> Vec<Choice> {
     list.iter()
         .map(|c| Choice::new(c.value.clone(), c.label.clone(), c.value == value))
         .collect()
-}
-
-/// "None" first, then the groups; a saved group no longer among them stays offered by id, so
-/// saving the form does not drop it.
-fn group_choices(groups: &[Group], chosen: &str, none: &str) -> Vec<Choice> {
-    let mut out = vec![Choice::new("", none, chosen.is_empty())];
-    out.extend(
-        groups
-            .iter()
-            .map(|g| Choice::new(g.id.clone(), g.name.clone(), g.id == chosen)),
-    );
-    if !chosen.is_empty() && !groups.iter().any(|g| g.id == chosen) {
-        out.push(Choice::new(chosen, chosen, true));
-    }
-    out
-}
-
-/// A group's name among `groups`, or its id.
-fn group_name(groups: Option<&Vec<Group>>, id: &str) -> String {
-    groups
-        .into_iter()
-        .flatten()
-        .find(|g| g.id == id)
-        .map_or_else(|| id.to_string(), |g| g.name.clone())
 }
 
 fn opt(v: Option<i64>) -> String {
