@@ -4,6 +4,7 @@
 pub mod api;
 pub mod auth;
 pub mod body;
+pub mod complete;
 pub mod console;
 pub mod mutate;
 pub mod observe;
@@ -37,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .route_layer(middleware::from_fn(observe::track))
         .fallback(observe::not_found)
         .method_not_allowed_fallback(observe::method_not_allowed)
+        .layer(middleware::from_fn(complete::run_to_completion))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http())

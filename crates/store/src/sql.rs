@@ -138,9 +138,76 @@ pub(crate) fn contains_pattern(needle: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// Parameters per multi-row statement, at most. (SQLite looks `$n` names up one by one while
+/// preparing, so a statement of n parameters costs n² to prepare: moderate statements whose few
+/// texts stay in the statement cache, not one large one per batch.)
+const PARAMS_PER_STATEMENT: usize = 1536;
+
+/// How many rows each multi-row statement takes for `count` rows of `width` parameters: full
+/// statements of a power-of-two size, then the rest in halving sizes (64, 32, …, 1), so a
+/// table has a handful of statement texts whatever the batch.
+pub(crate) fn row_counts(count: usize, width: usize) -> Vec<usize> {
+    let per = (PARAMS_PER_STATEMENT / width.max(1)).max(1);
+    let per = 1usize << (usize::BITS - 1 - per.leading_zeros());
+    let mut out = vec![per; count / per];
+    let mut rest = count % per;
+    let mut size = per;
+    while rest > 0 {
+        size /= 2;
+        if rest >= size {
+            out.push(size);
+            rest -= size;
+        }
+    }
+    out
+}
+
+/// `INSERT INTO {table} ({columns}) VALUES … {tail}` of `rows` (each `width` values), in
+/// statements of [`row_counts`].
+pub(crate) fn inserts(
+    table: &str,
+    columns: &str,
+    width: usize,
+    rows: Vec<Vec<Arg>>,
+    tail: &str,
+) -> Vec<Sql> {
+    let mut out = Vec::new();
+    let mut rows = rows.into_iter();
+    for n in row_counts(rows.len(), width) {
+        let mut sql = Sql::new(&format!("INSERT INTO {table} ({columns}) VALUES "));
+        sql.values(rows.by_ref().take(n)).push(tail);
+        out.push(sql);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_go_in_full_statements_then_halving_ones() {
+        assert_eq!(row_counts(0, 22), Vec::<usize>::new());
+        // 1536 / 22 = 69 rows: 64 a statement.
+        assert_eq!(row_counts(200, 22), vec![64, 64, 64, 8]);
+        assert_eq!(row_counts(7, 6), vec![4, 2, 1]);
+        assert_eq!(row_counts(300, 6), vec![256, 32, 8, 4]);
+        assert_eq!(row_counts(5, 4000), vec![1, 1, 1, 1, 1]);
+    }
+
+    #[test]
+    fn multi_row_inserts_number_their_placeholders_per_statement() {
+        let rows: Vec<Vec<Arg>> = (0..3).map(|i| vec![Arg::Int(i), Arg::Int(i)]).collect();
+        let sql = inserts("t", "a, b", 2, rows, " ON CONFLICT DO NOTHING");
+        let texts: Vec<&str> = sql.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4) ON CONFLICT DO NOTHING",
+                "INSERT INTO t (a, b) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+            ]
+        );
+    }
 
     #[test]
     fn placeholders_are_numbered_in_order() {

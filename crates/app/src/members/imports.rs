@@ -7,6 +7,7 @@
 use super::import_file::{self, Format, Table};
 use super::import_rows::{self, Columns, ReadyRow};
 use super::model::ImportJob;
+use super::newcomers::{self, Newcomer};
 use super::register;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
@@ -15,6 +16,7 @@ use crate::pii::{Field, Pii};
 use crate::ports::Store;
 use crate::secrets::new_uuid;
 use chrono_tz::Tz;
+use futures::future::join_all;
 use patron_domain::ids::ImportId;
 use patron_domain::rbac::Permission;
 use patron_domain::ValidationError;
@@ -22,6 +24,8 @@ use patron_domain::ValidationError;
 /// Rows registered per transaction: large enough that commits do not dominate, small enough
 /// that progress moves and a failed batch is cheap to redo row by row.
 const BATCH: usize = 500;
+/// Batches in flight at once.
+const BATCHES_AT_ONCE: usize = 2;
 /// The largest file accepted, in rows.
 pub const MAX_ROWS: usize = 1_000_000;
 
@@ -118,8 +122,7 @@ pub async fn start(
 async fn save(store: &dyn Store, job: &ImportJob) -> AppResult<()> {
     let mut tx = store.begin().await?;
     tx.update_import_job(job).await?;
-    tx.commit().await?;
-    store.refresh_statistics().await
+    tx.commit().await
 }
 
 /// Processes a job to the end. `ctx` is the uploader's (it registers with their rights) and
@@ -185,33 +188,56 @@ async fn process(
     job.processed_rows = job.failed_rows;
     save(store, job).await?;
 
-    let mut batch_ctx = ctx.clone();
     let mut cache = RefCache::new();
-    for chunk in sorted.ready.chunks(BATCH) {
+    resolve_rows(store, ctx, &sorted.ready, &mut cache).await?;
+    let cache = &cache;
+    // Batches go two at a time, each on its own connection: while the database writes one,
+    // the server prepares the other. Results are counted in file order.
+    let chunks: Vec<&[ReadyRow]> = sorted.ready.chunks(BATCH).collect();
+    let mut batches: usize = 0;
+    for group in chunks.chunks(BATCHES_AT_ONCE) {
+        let mut batch_ctx = ctx.clone();
         batch_ctx.now_ms = now();
-        match register_batch(store, pii, &batch_ctx, chunk, &mut cache).await {
-            Ok(outcomes) => tally(job, &mut failures, chunk, outcomes),
-            // A batch the database refused (a race with another writer) is redone row by row,
-            // so one bad row cannot cost the others.
-            Err(_) => {
-                for row in chunk {
-                    let outcome = register_batch(
-                        store,
-                        pii,
-                        &batch_ctx,
-                        std::slice::from_ref(row),
-                        &mut cache,
-                    )
-                    .await
-                    .map(|mut o| o.remove(0))
-                    .unwrap_or_else(|e| Err(describe(&e)));
-                    tally(job, &mut failures, std::slice::from_ref(row), vec![outcome]);
+        let results = join_all(
+            group
+                .iter()
+                .map(|chunk| register_batch(store, pii, &batch_ctx, chunk, cache)),
+        )
+        .await;
+        for (&chunk, result) in group.iter().zip(results) {
+            match result {
+                Ok(outcomes) => tally(job, &mut failures, chunk, outcomes),
+                // A batch the database refused (a race with another writer) is redone row by row,
+                // so one bad row cannot cost the others.
+                Err(_) => {
+                    for row in chunk {
+                        let outcome = register_batch(
+                            store,
+                            pii,
+                            &batch_ctx,
+                            std::slice::from_ref(row),
+                            cache,
+                        )
+                        .await
+                        .map(|mut o| o.remove(0))
+                        .unwrap_or_else(|e| Err(describe(&e)));
+                        tally(job, &mut failures, std::slice::from_ref(row), vec![outcome]);
+                    }
                 }
             }
         }
         job.processed_rows = job.created_rows + job.merged_rows + job.failed_rows;
         save(store, job).await?;
+        // The member tables grow as the job runs: their statistics are refreshed after the
+        // 1st, 2nd, 4th, 8th… batch, so the planner never counts them at less than half their
+        // size (each refresh samples the tables; one per batch would cost more than the batch).
+        let before = batches;
+        batches += group.len();
+        if (before + 1..=batches).any(usize::is_power_of_two) {
+            store.refresh_statistics().await?;
+        }
     }
+    store.refresh_statistics().await?;
     failures.sort_by_key(|f| f.0);
     let file = import_file::failures_csv(&table.header, &failures)?;
     let file = pii.seal_bytes(job.tenant_id, Field::ImportFile, &file);
@@ -235,8 +261,6 @@ fn describe(e: &AppError) -> String {
     }
 }
 
-/// Registers rows in one transaction. Refusals (unknown store, card taken…) happen before any
-/// write of their row, so they are recorded and the batch goes on; a database error ends it.
 /// Resolved references by (program, store, home store) code: configuration, read once per job
 /// outside the batches' transactions.
 type RefCache = std::collections::HashMap<
@@ -279,23 +303,57 @@ async fn register_batch(
     pii: &Pii,
     ctx: &Ctx,
     rows: &[ReadyRow],
-    cache: &mut RefCache,
+    cache: &RefCache,
 ) -> AppResult<Vec<Outcome>> {
-    resolve_rows(store, ctx, rows, cache).await?;
+    let resolved: Vec<Result<&register::Resolved, String>> = rows
+        .iter()
+        .map(|row| {
+            let p = &row.prepared;
+            let key = (p.program.clone(), p.store.clone(), p.home_store.clone());
+            match cache.get(&key) {
+                Some(Ok(r)) => Ok(r),
+                Some(Err(reason)) => Err(reason.clone()),
+                None => Err("error: references not resolved".into()),
+            }
+        })
+        .collect();
     let mut tx = store.begin().await?;
+    // New people first, many per statement; the rest one by one.
+    let (places, newcomers): (Vec<usize>, Vec<Newcomer>) = rows
+        .iter()
+        .zip(&resolved)
+        .enumerate()
+        .filter_map(|(i, (row, r))| {
+            let resolved = *r.as_ref().ok()?;
+            Some((
+                i,
+                Newcomer {
+                    prepared: &row.prepared,
+                    resolved,
+                },
+            ))
+        })
+        .unzip();
+    let registered = newcomers::register_newcomers(&mut *tx, ctx, pii, &newcomers).await?;
+    let mut done = vec![false; rows.len()];
+    for (i, yes) in places.into_iter().zip(registered) {
+        done[i] = yes;
+    }
     let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let p = &row.prepared;
-        let key = (p.program.clone(), p.store.clone(), p.home_store.clone());
-        let resolved = match cache.get(&key) {
-            Some(Ok(r)) => r,
-            Some(Err(reason)) => {
-                out.push(Err(reason.clone()));
+    for ((row, resolved), done) in rows.iter().zip(resolved).zip(done) {
+        if done {
+            out.push(Ok(true));
+            continue;
+        }
+        let resolved = match resolved {
+            Ok(r) => r,
+            Err(reason) => {
+                out.push(Err(reason));
                 continue;
             }
-            None => return Err(AppError::Store("references not resolved".into())),
         };
-        match register::register_resolved(&mut *tx, ctx, pii, p.clone(), resolved).await {
+        match register::register_resolved(&mut *tx, ctx, pii, row.prepared.clone(), resolved).await
+        {
             Ok(done) => out.push(Ok(done.created_member)),
             Err(e @ (AppError::Store(_) | AppError::Forbidden(_) | AppError::TenantRequired)) => {
                 return Err(e)

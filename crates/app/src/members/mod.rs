@@ -10,6 +10,7 @@ pub mod import_file;
 pub mod import_rows;
 pub mod imports;
 pub mod model;
+pub mod newcomers;
 pub mod portrait;
 pub mod profile;
 pub mod register;

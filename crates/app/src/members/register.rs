@@ -232,21 +232,13 @@ pub async fn register_resolved(
     ctx.principal.require(Permission::CustomersRegister)?;
     let t = ctx.principal.tenant()?;
     let program = &resolved.program;
-    let base_tier = resolved.base_tier.clone();
     let store_id = resolved.store_id.clone();
-    let home_store_id = resolved.home_store_id.clone();
 
     // Every refusal comes before the first write, so a refused registration leaves nothing
     // behind even inside a larger transaction (imports register many rows in one).
     let supplied_card = match &p.card_no {
         Some(card) => match tx.member_by_card(t, card).await? {
-            Some(m) if !same_person(tx, pii, t, &p, &m).await? => {
-                return Err(AppError::conflict(
-                    "card_no_taken",
-                    Some("card_no"),
-                    format!("card number {card} belongs to another member"),
-                ))
-            }
+            Some(m) if !same_person(tx, pii, t, &p, &m).await? => return Err(card_taken(card)),
             _ => Some(card.clone()),
         },
         None => None,
@@ -280,18 +272,60 @@ pub async fn register_resolved(
         Some(card) => card,
         None => tx.next_card_no(t).await?.to_string(),
     };
-    let now = ctx.now_ms;
-    let mut member = MemberAccount {
+    let mut member = new_member(t, &customer, &p, resolved, card_no, ctx.now_ms);
+    // The card number's unique index decides: a generated number a supplied card holds already
+    // is skipped (no read before each insert); a supplied one taken since the check above is a
+    // conflict.
+    let mut tries = 0;
+    while !tx.insert_member(&member).await? {
+        tries += 1;
+        if !generated || tries >= CARD_TRIES {
+            return Err(card_taken(&member.card_no));
+        }
+        member.card_no = tx.next_card_no(t).await?.to_string();
+    }
+    let (tier_record, accounts) = openings(&member, resolved);
+    tx.insert_openings(&[tier_record], &accounts).await?;
+    Ok(Registered {
+        customer,
+        member,
+        created_member: true,
+        created_customer,
+    })
+}
+
+/// Generated card numbers tried before a registration gives up (each one taken means a supplied
+/// card number holds it).
+pub(crate) const CARD_TRIES: usize = 20;
+
+pub(crate) fn card_taken(card: &str) -> AppError {
+    AppError::conflict(
+        "card_no_taken",
+        Some("card_no"),
+        format!("card number {card} belongs to another member"),
+    )
+}
+
+/// A new member account of `customer` in the registration's program.
+pub(crate) fn new_member(
+    t: TenantId,
+    customer: &StoredCustomer,
+    p: &Prepared,
+    resolved: &Resolved,
+    card_no: String,
+    now: i64,
+) -> MemberAccount {
+    MemberAccount {
         tenant_id: t,
         id: MemberId::from_uuid(new_uuid()),
         customer_id: customer.id,
-        program_id: program.program_id.clone(),
+        program_id: resolved.program.program_id.clone(),
         card_no,
         status: MemberStatus::Normal,
         registered_at_ms: p.registered_at_ms,
         registration_channel: p.channel,
-        registration_store_id: store_id,
-        home_store_id,
+        registration_store_id: resolved.store_id.clone(),
+        home_store_id: resolved.home_store_id.clone(),
         guide: p.guide.clone(),
         first_purchase_at_ms: None,
         last_purchase_at_ms: None,
@@ -300,46 +334,40 @@ pub async fn register_resolved(
         retention_purchase_count: 0,
         created_at_ms: now,
         updated_at_ms: now,
-    };
-    // The card number's unique index decides: a generated number a supplied card holds already
-    // is skipped (no read before each insert); a supplied one taken since the check above is a
-    // conflict.
-    let mut tries = 0;
-    while !tx.insert_member(&member).await? {
-        tries += 1;
-        if !generated || tries >= 20 {
-            return Err(AppError::conflict(
-                "card_no_taken",
-                Some("card_no"),
-                format!("card number {} belongs to another member", member.card_no),
-            ));
-        }
-        member.card_no = tx.next_card_no(t).await?.to_string();
     }
-    tx.insert_tier_record(&TierRecord {
-        tenant_id: t,
+}
+
+/// A new member's base tier record, effective from registration, and its empty point accounts,
+/// one per point group of the program.
+pub(crate) fn openings(
+    member: &MemberAccount,
+    resolved: &Resolved,
+) -> (TierRecord, Vec<PointAccount>) {
+    let now = member.created_at_ms;
+    let tier_record = TierRecord {
+        tenant_id: member.tenant_id,
         id: new_uuid().to_string(),
         member_id: member.id,
-        customer_id: customer.id,
-        program_id: program.program_id.clone(),
-        tier_id: base_tier,
+        customer_id: member.customer_id,
+        program_id: member.program_id.clone(),
+        tier_id: resolved.base_tier.clone(),
         record_type: TierRecordType::Base,
         change_mode: "automatic".into(),
         tier_rule_id: None,
-        effective_at_ms: p.registered_at_ms,
+        effective_at_ms: member.registered_at_ms,
         expires_at_ms: None,
         active: true,
         created_at_ms: now,
-    })
-    .await?;
-    let accounts: Vec<PointAccount> = program
+    };
+    let accounts = resolved
+        .program
         .point_group_ids
         .iter()
         .map(|group| PointAccount {
-            tenant_id: t,
+            tenant_id: member.tenant_id,
             id: new_uuid().to_string(),
             member_id: member.id,
-            customer_id: customer.id,
+            customer_id: member.customer_id,
             point_group_id: group.clone(),
             accumulated: 0,
             available: 0,
@@ -348,13 +376,7 @@ pub async fn register_resolved(
             updated_at_ms: now,
         })
         .collect();
-    tx.insert_point_accounts(&accounts).await?;
-    Ok(Registered {
-        customer,
-        member,
-        created_member: true,
-        created_customer,
-    })
+    (tier_record, accounts)
 }
 
 /// Whether an existing member is the person this registration names (then repeating the

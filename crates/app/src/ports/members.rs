@@ -32,6 +32,12 @@ pub trait MembersReads: Send {
         t: TenantId,
         phone_index: &[u8],
     ) -> AppResult<Option<StoredCustomer>>;
+    /// Which of these phone indexes a customer of the tenant has.
+    async fn known_phones(
+        &mut self,
+        t: TenantId,
+        phone_indexes: &[Vec<u8>],
+    ) -> AppResult<Vec<Vec<u8>>>;
     async fn customers(
         &mut self,
         t: TenantId,
@@ -98,12 +104,17 @@ pub trait MembersWrites: Send {
     /// Inserts the customer unless another customer of the tenant has the same phone; `false`
     /// then. Under a race, the loser waits for the winner and then sees its row.
     async fn insert_customer(&mut self, c: &StoredCustomer) -> AppResult<bool>;
+    /// [`Self::insert_customer`] for many, in as few statements as the database allows; returns
+    /// the ids of the customers inserted.
+    async fn insert_customers(&mut self, cs: &[StoredCustomer]) -> AppResult<Vec<CustomerId>>;
     async fn update_customer(&mut self, c: &StoredCustomer) -> AppResult<()>;
 
     /// The next generated card number of the tenant.
     async fn next_card_no(&mut self, t: TenantId) -> AppResult<i64>;
     /// Inserts the member account; `false` (nothing written) when its card number is taken.
     async fn insert_member(&mut self, m: &MemberAccount) -> AppResult<bool>;
+    /// [`Self::insert_member`] for many; returns the ids of the accounts inserted.
+    async fn insert_members(&mut self, ms: &[MemberAccount]) -> AppResult<Vec<MemberId>>;
     async fn set_member_status(
         &mut self,
         t: TenantId,
@@ -112,8 +123,13 @@ pub trait MembersWrites: Send {
         now_ms: i64,
     ) -> AppResult<()>;
     async fn insert_tier_record(&mut self, r: &TierRecord) -> AppResult<()>;
-    /// A member's point accounts, in one statement.
-    async fn insert_point_accounts(&mut self, accounts: &[PointAccount]) -> AppResult<()>;
+    /// New members' base tier records and point accounts, in as few statements as the database
+    /// allows.
+    async fn insert_openings(
+        &mut self,
+        tier_records: &[TierRecord],
+        accounts: &[PointAccount],
+    ) -> AppResult<()>;
 
     async fn insert_binding(&mut self, b: &Binding) -> AppResult<()>;
     /// Unbinds and, when `erase` is set, also removes the identifiers (PII erasure).

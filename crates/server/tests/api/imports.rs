@@ -109,6 +109,75 @@ both_databases! {
         assert_eq!(admin.get("/api/v1/audit?action=import.start").await.body["total"], 2);
     }
 
+    async fn a_batch_registers_new_people_together_and_the_others_by_their_rules(app) {
+        let admin = app.tenant_admin("acme").await;
+        let club = member_club(&admin).await;
+        // Two members registered with supplied card numbers: the first two numbers the tenant
+        // would generate. A known person, on the point of sale.
+        for (phone, card) in [("13700000001", "1000000001"), ("13700000002", "1000000002")] {
+            let r = admin.post("/api/v1/members", &json!({"program": "club", "channel": "pos", "phone": phone, "card_no": card})).await;
+            assert_eq!(r.status, 201, "{}", r.text);
+        }
+        let csv = "phone,channel,name,card_no,external_id,registered_at\n\
+13800000001,pos,New one,,,2024-01-02\n\
+13800000002,pos,New two,,,\n\
+13700000001,tmall,Known person,,,\n\
+13800000003,pos,Same phone on pos,,,\n\
+13800000003,tmall,Same phone on tmall,,,\n\
+13800000004,pos,Own card,2000000004,,\n\
+13800000005,pos,Taken card,1000000001,,\n\
+13800000006,wechat_mini,With account,,mini-6,\n";
+        let r = admin.post_bytes("/api/v1/imports?program=club&file_name=mixed.csv", csv.as_bytes().to_vec()).await;
+        assert_eq!(r.status, 202, "{}", r.text);
+        let id = r.body["id"].as_str().unwrap().to_string();
+        let job = finished(&admin, &id).await.body;
+        // New: lines 2, 3, 5 (its phone's first row), 7 and 9. Known: line 4 (a member of the
+        // program already) and line 6 (the person line 5 registered). Refused: line 8.
+        assert_eq!((job["status"].as_str(), job["created_rows"].as_i64(), job["merged_rows"].as_i64(), job["failed_rows"].as_i64()),
+            (Some("done"), Some(5), Some(2), Some(1)), "{job}");
+        assert_eq!(admin.get("/api/v1/customers").await.body["total"], 7);
+        let f = admin.get(&format!("/api/v1/imports/{id}/failures")).await.text;
+        let failed: Vec<&str> = f.lines().skip(1).collect();
+        assert_eq!(failed.len(), 1);
+        assert!(failed[0].starts_with("8,card_no_taken: "), "{f}");
+
+        // Every new member has a card number of its own (the generated ones step over the two
+        // supplied above), its base tier record and an empty account per point group.
+        let mut cards = vec!["1000000001".to_string(), "1000000002".to_string()];
+        for phone in ["13800000001", "13800000002", "13800000003", "13800000004", "13800000006"] {
+            let found = admin.get(&format!("/api/v1/members/lookup?phone={phone}")).await;
+            assert_eq!(found.status, 200, "{phone}: {}", found.text);
+            let members = found.body["members"].as_array().unwrap();
+            assert_eq!(members.len(), 1, "{phone}");
+            cards.push(members[0]["card_no"].as_str().unwrap().to_string());
+            let d = admin.get(&format!("/api/v1/members/{}", members[0]["id"].as_str().unwrap())).await.body;
+            let tiers = d["tier_records"].as_array().unwrap();
+            assert_eq!(tiers.len(), 1, "{phone}");
+            assert_eq!((tiers[0]["tier_id"].as_str(), tiers[0]["status"].as_str()), (Some(club.base_tier_id.as_str()), Some("active")));
+            let accounts = d["point_accounts"].as_array().unwrap();
+            assert_eq!(accounts.len(), 2, "{phone}");
+            assert!(accounts.iter().all(|a| a["available"] == 0));
+        }
+        assert_eq!(cards[5], "2000000004");
+        let mut unique = cards.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), cards.len(), "{cards:?}");
+        // The registration time of the file, in the tenant's zone.
+        let one = admin.get("/api/v1/members/lookup?phone=13800000001").await.body;
+        assert_eq!(one["members"][0]["registered_at"], "2024-01-01T16:00:00.000Z");
+        assert_eq!(one["customer"]["name"], "New one");
+        // The channel account was bound; the person of line 5 has one member account.
+        let bound = admin.get("/api/v1/members/lookup?channel=wechat_mini&external_id=mini-6").await;
+        assert_eq!(bound.status, 200);
+
+        // The same file again creates nobody.
+        let again = admin.post_bytes("/api/v1/imports?program=club&file_name=mixed.csv", csv.as_bytes().to_vec()).await;
+        let job = finished(&admin, again.body["id"].as_str().unwrap()).await.body;
+        assert_eq!((job["created_rows"].as_i64(), job["merged_rows"].as_i64(), job["failed_rows"].as_i64()), (Some(0), Some(7), Some(1)), "{job}");
+        assert_eq!(admin.get("/api/v1/customers").await.body["total"], 7);
+    }
+
     async fn an_xlsx_import_reads_the_first_sheet(app) {
         let admin = app.tenant_admin("acme").await;
         member_club(&admin).await;

@@ -5,7 +5,7 @@
 use crate::members::rows::{point_account, tier_record};
 use crate::points::{record, record_args, RECORD_COLUMNS, RECORD_COLUMN_COUNT};
 use crate::reads::{all, Conn};
-use crate::sql::{Arg, Sql};
+use crate::sql::{inserts, row_counts, Arg, Sql};
 use crate::writes::SqlTx;
 use patron_app::members::model::{PointAccount, TierRecord};
 use patron_app::points::model::{PointRecord, PointRelation};
@@ -21,8 +21,6 @@ use std::collections::BTreeMap;
 /// parameters costs n² to prepare: a few cached texts of moderate size, not one per batch.)
 const IN_SIZES: [usize; 3] = [16, 128, 1024];
 const IDS_PER_STATEMENT: usize = 1024;
-/// Parameters per multi-row statement, at most.
-const PARAMS_PER_STATEMENT: usize = 1536;
 
 /// Appends `(id, id, …)`, each bound, padded to one of [`IN_SIZES`].
 fn push_ids(sql: &mut Sql, ids: &[String]) {
@@ -51,50 +49,16 @@ fn in_list(head: &str, t: TenantId, column: &str, ids: &[String], tail: &str) ->
     sql
 }
 
-/// How many rows each multi-row statement takes for `count` rows of `width` parameters: full
-/// statements of a power-of-two size, then the rest in halving sizes (64, 32, …, 1), so a
-/// table has a handful of statement texts whatever the batch.
-fn row_counts(count: usize, width: usize) -> Vec<usize> {
-    let per = (PARAMS_PER_STATEMENT / width.max(1)).max(1);
-    let per = 1usize << (usize::BITS - 1 - per.leading_zeros());
-    let mut out = vec![per; count / per];
-    let mut rest = count % per;
-    let mut size = per;
-    while rest > 0 {
-        size /= 2;
-        if rest >= size {
-            out.push(size);
-            rest -= size;
-        }
-    }
-    out
-}
-
-/// `INSERT INTO {table} ({columns}) VALUES …` of `rows`, in statements of [`row_counts`].
-fn inserts(table: &str, columns: &str, width: usize, rows: Vec<Vec<Arg>>) -> Vec<Sql> {
-    let mut out = Vec::new();
-    let mut rows = rows.into_iter();
-    for n in row_counts(rows.len(), width) {
-        let mut sql = Sql::new(&format!("INSERT INTO {table} ({columns}) VALUES "));
-        for (i, row) in rows.by_ref().take(n).enumerate() {
-            sql.push(if i > 0 { ", (" } else { "(" });
-            for (j, arg) in row.into_iter().enumerate() {
-                if j > 0 {
-                    sql.push(", ");
-                }
-                sql.bind(arg);
-            }
-            sql.push(")");
-        }
-        out.push(sql);
-    }
-    out
-}
-
 /// The multi-row inserts of point records.
 pub(crate) fn record_inserts(rs: &[PointRecord]) -> Vec<Sql> {
     let rows = rs.iter().map(record_args).collect();
-    inserts("point_records", RECORD_COLUMNS, RECORD_COLUMN_COUNT, rows)
+    inserts(
+        "point_records",
+        RECORD_COLUMNS,
+        RECORD_COLUMN_COUNT,
+        rows,
+        "",
+    )
 }
 
 /// The multi-row inserts of point relations.
@@ -113,7 +77,7 @@ pub(crate) fn relation_inserts(rs: &[PointRelation]) -> Vec<Sql> {
         })
         .collect();
     let columns = "tenant_id, id, target_record_id, source_record_id, points, created_at_ms";
-    inserts("point_relations", columns, 6, rows)
+    inserts("point_relations", columns, 6, rows, "")
 }
 
 pub(super) fn member_texts(members: &[MemberId]) -> Vec<String> {
@@ -338,20 +302,5 @@ impl SqlTx {
             self.exec(&sql).await?;
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::row_counts;
-
-    #[test]
-    fn rows_go_in_full_statements_then_halving_ones() {
-        assert_eq!(row_counts(0, 22), Vec::<usize>::new());
-        // 1536 / 22 = 69 rows: 64 a statement.
-        assert_eq!(row_counts(200, 22), vec![64, 64, 64, 8]);
-        assert_eq!(row_counts(7, 6), vec![4, 2, 1]);
-        assert_eq!(row_counts(300, 6), vec![256, 32, 8, 4]);
-        assert_eq!(row_counts(5, 4000), vec![1, 1, 1, 1, 1]);
     }
 }

@@ -1,5 +1,6 @@
 //! Storage of customers, member accounts, tier records, point accounts, bindings and imports.
 
+mod bulk;
 pub(crate) mod rows;
 
 use crate::reads::{all, count, encode_cursor, optional, Conn, ReadConn, SqlReader};
@@ -198,6 +199,29 @@ macro_rules! impl_members_reads {
                 let mut sql = by_tenant("SELECT * FROM customers", t);
                 sql.push(" AND phone_index = ").bind(Arg::Blob(ix.to_vec()));
                 one(&mut self.read_conn()?, &sql, rows::customer).await
+            }
+            async fn known_phones(
+                &mut self,
+                t: TenantId,
+                ixs: &[Vec<u8>],
+            ) -> AppResult<Vec<Vec<u8>>> {
+                let mut conn = self.read_conn()?;
+                let mut known = Vec::new();
+                for chunk in ixs.chunks(1000) {
+                    let mut sql = by_tenant("SELECT phone_index FROM customers", t);
+                    sql.push(" AND phone_index IN (");
+                    for (i, ix) in chunk.iter().enumerate() {
+                        if i > 0 {
+                            sql.push(", ");
+                        }
+                        sql.bind(Arg::Blob(ix.clone()));
+                    }
+                    sql.push(")");
+                    for row in all(&mut conn, &sql).await? {
+                        known.push(row.bytes("phone_index")?);
+                    }
+                }
+                Ok(known)
             }
             async fn customers(
                 &mut self,
@@ -411,12 +435,14 @@ fn flag(v: bool) -> i64 {
 #[async_trait]
 impl MembersWrites for SqlTx {
     async fn insert_customer(&mut self, c: &StoredCustomer) -> AppResult<bool> {
-        let done = self.exec(&sql!("INSERT INTO customers (tenant_id, id, name_enc, name_index, phone_enc, phone_index, email_enc, \
-             email_index, birthday_enc, birth_month, address_enc, id_number_enc, gender, province, city, \
-             source_channel, accepts_marketing, is_employee, is_test, erased_at_ms, created_at_ms, updated_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) \
-             ON CONFLICT (tenant_id, phone_index) DO NOTHING", c.tenant_id.get(), c.id.to_string(), c.name_enc.clone(), c.name_index.clone(), c.phone_enc.clone(), c.phone_index.clone(), c.email_enc.clone(), c.email_index.clone(), c.birthday_enc.clone(), c.birth_month, c.address_enc.clone(), c.id_number_enc.clone(), c.gender.as_str(), c.province.clone(), c.city.clone(), c.source_channel.code(), flag(c.accepts_marketing), flag(c.is_employee), flag(c.is_test), c.erased_at_ms, c.created_at_ms, c.updated_at_ms)).await?;
-        Ok(done == 1)
+        Ok(bulk::insert_customers(self, std::slice::from_ref(c))
+            .await?
+            .len()
+            == 1)
+    }
+
+    async fn insert_customers(&mut self, cs: &[StoredCustomer]) -> AppResult<Vec<CustomerId>> {
+        bulk::insert_customers(self, cs).await
     }
 
     async fn update_customer(&mut self, c: &StoredCustomer) -> AppResult<()> {
@@ -450,13 +476,14 @@ impl MembersWrites for SqlTx {
     }
 
     async fn insert_member(&mut self, m: &MemberAccount) -> AppResult<bool> {
-        let inserted = self.exec(&sql!("INSERT INTO member_accounts (tenant_id, id, customer_id, program_id, card_no, status, registered_at_ms, \
-             registration_channel, registration_store_id, home_store_id, guide, first_purchase_at_ms, \
-             last_purchase_at_ms, retention_points, retention_spend_fen, retention_purchase_count, \
-             created_at_ms, updated_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
-             ON CONFLICT (tenant_id, card_no) DO NOTHING", m.tenant_id.get(), m.id.to_string(), m.customer_id.to_string(), &m.program_id, &m.card_no, m.status.as_str(), m.registered_at_ms, m.registration_channel.code(), m.registration_store_id.clone(), m.home_store_id.clone(), m.guide.clone(), m.first_purchase_at_ms, m.last_purchase_at_ms, m.retention_points, m.retention_spend_fen, m.retention_purchase_count, m.created_at_ms, m.updated_at_ms)).await?;
-        Ok(inserted == 1)
+        Ok(bulk::insert_members(self, std::slice::from_ref(m))
+            .await?
+            .len()
+            == 1)
+    }
+
+    async fn insert_members(&mut self, ms: &[MemberAccount]) -> AppResult<Vec<MemberId>> {
+        bulk::insert_members(self, ms).await
     }
 
     async fn set_member_status(
@@ -471,49 +498,15 @@ impl MembersWrites for SqlTx {
     }
 
     async fn insert_tier_record(&mut self, r: &TierRecord) -> AppResult<()> {
-        self.exec(&sql!("INSERT INTO tier_records (tenant_id, id, member_id, customer_id, program_id, tier_id, record_type, \
-             change_mode, tier_rule_id, effective_at_ms, expires_at_ms, status, created_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)", r.tenant_id.get(), &r.id, r.member_id.to_string(), r.customer_id.to_string(), &r.program_id, &r.tier_id, r.record_type.as_str(), &r.change_mode, r.tier_rule_id.clone(), r.effective_at_ms, r.expires_at_ms, if r.active { "active" } else { "inactive" }, r.created_at_ms)).await?;
-        Ok(())
+        bulk::insert_openings(self, std::slice::from_ref(r), &[]).await
     }
 
-    async fn insert_point_accounts(&mut self, accounts: &[PointAccount]) -> AppResult<()> {
-        if accounts.is_empty() {
-            return Ok(());
-        }
-        // One statement for all of a member's accounts: registration is the hot path.
-        let mut sql = Sql::new(
-            "INSERT INTO point_accounts (tenant_id, id, member_id, customer_id, point_group_id, accumulated, \
-             available, expired, created_at_ms, updated_at_ms) VALUES ",
-        );
-        for (i, a) in accounts.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.push("(")
-                .bind(Arg::Int(a.tenant_id.get()))
-                .push(", ")
-                .bind(Arg::Text(a.id.clone()))
-                .push(", ")
-                .bind(Arg::Text(a.member_id.to_string()))
-                .push(", ")
-                .bind(Arg::Text(a.customer_id.to_string()))
-                .push(", ")
-                .bind(Arg::Text(a.point_group_id.clone()))
-                .push(", ")
-                .bind(Arg::Int(a.accumulated))
-                .push(", ")
-                .bind(Arg::Int(a.available))
-                .push(", ")
-                .bind(Arg::Int(a.expired))
-                .push(", ")
-                .bind(Arg::Int(a.created_at_ms))
-                .push(", ")
-                .bind(Arg::Int(a.updated_at_ms))
-                .push(")");
-        }
-        self.exec(&sql).await?;
-        Ok(())
+    async fn insert_openings(
+        &mut self,
+        tier_records: &[TierRecord],
+        accounts: &[PointAccount],
+    ) -> AppResult<()> {
+        bulk::insert_openings(self, tier_records, accounts).await
     }
 
     async fn insert_binding(&mut self, b: &Binding) -> AppResult<()> {
