@@ -205,7 +205,7 @@ impl Store for SqlStore {
                 Ok(Box::new(SqlReader::Lite(conn)))
             }
             None => {
-                let mut tx = self.read.begin().await.map_err(db)?;
+                let mut tx = begin_whole(&self.read).await?;
                 sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                     .execute(&mut *tx)
                     .await
@@ -219,7 +219,7 @@ impl Store for SqlStore {
         let tx = match &self.writer {
             Some(writer) => SqlTx::Lite(writer.begin().await?),
             None => SqlTx::Sqlx(
-                self.write.begin().await.map_err(db)?,
+                begin_whole(&self.write).await?,
                 self.cards
                     .clone()
                     .ok_or_else(|| AppError::Store("no card blocks".into()))?,
@@ -261,6 +261,18 @@ impl Store for SqlStore {
             ],
         }
     }
+}
+
+/// `pool.begin()`, on a task of its own so that it cannot be cancelled half-way. With sqlx 0.8
+/// on PostgreSQL a `BEGIN` whose caller is dropped before the answer leaves the connection in a
+/// transaction the driver does not track, and the pool hands it out again (ADR 0016). Run to
+/// its end, a begun transaction whose caller has gone is dropped normally, and rolled back.
+async fn begin_whole(pool: &AnyPool) -> AppResult<sqlx::Transaction<'static, sqlx::Any>> {
+    let pool = pool.clone();
+    tokio::spawn(async move { pool.begin().await })
+        .await
+        .map_err(|e| AppError::Store(format!("transaction start failed: {e}")))?
+        .map_err(db)
 }
 
 #[cfg(test)]
