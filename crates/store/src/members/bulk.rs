@@ -177,29 +177,40 @@ fn insert_rows<T>(
     inserts(table, &columns.join(", "), columns.len(), rows, tail)
 }
 
+/// The ids of the rows that `statements` (inserts ending `RETURNING id`) inserted.
+async fn inserted_ids<Id>(
+    tx: &mut SqlTx,
+    statements: Vec<Sql>,
+    what: &str,
+    parse: fn(&str) -> Option<Id>,
+) -> AppResult<Vec<Id>> {
+    let mut inserted = Vec::new();
+    for sql in statements {
+        for row in tx.fetch(&sql).await? {
+            let id = row.text("id")?;
+            inserted.push(
+                parse(&id)
+                    .ok_or_else(|| AppError::Store(format!("{what} id '{id}' is not valid")))?,
+            );
+        }
+    }
+    Ok(inserted)
+}
+
 /// Inserts the customers whose phone no other customer of the tenant has; returns the ids of
 /// those inserted.
 pub(super) async fn insert_customers(
     tx: &mut SqlTx,
     customers: &[StoredCustomer],
 ) -> AppResult<Vec<CustomerId>> {
-    let mut inserted = Vec::with_capacity(customers.len());
-    for sql in insert_rows(
+    let statements = insert_rows(
         "customers",
         CUSTOMER_COLUMNS,
         customers,
         customer_row,
         " ON CONFLICT (tenant_id, phone_index) DO NOTHING RETURNING id",
-    ) {
-        for row in tx.fetch(&sql).await? {
-            let id = row.text("id")?;
-            inserted.push(
-                CustomerId::parse(&id)
-                    .ok_or_else(|| AppError::Store(format!("customer id '{id}' is not valid")))?,
-            );
-        }
-    }
-    Ok(inserted)
+    );
+    inserted_ids(tx, statements, "customer", CustomerId::parse).await
 }
 
 /// Inserts the member accounts whose card number is free; returns the ids of those inserted.
@@ -207,23 +218,14 @@ pub(super) async fn insert_members(
     tx: &mut SqlTx,
     members: &[MemberAccount],
 ) -> AppResult<Vec<MemberId>> {
-    let mut inserted = Vec::with_capacity(members.len());
-    for sql in insert_rows(
+    let statements = insert_rows(
         "member_accounts",
         MEMBER_COLUMNS,
         members,
         member_row,
         " ON CONFLICT (tenant_id, card_no) DO NOTHING RETURNING id",
-    ) {
-        for row in tx.fetch(&sql).await? {
-            let id = row.text("id")?;
-            inserted.push(
-                MemberId::parse(&id)
-                    .ok_or_else(|| AppError::Store(format!("member id '{id}' is not valid")))?,
-            );
-        }
-    }
-    Ok(inserted)
+    );
+    inserted_ids(tx, statements, "member", MemberId::parse).await
 }
 
 /// New members' tier records and point accounts: independent new rows, so on PostgreSQL they
