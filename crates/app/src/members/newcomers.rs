@@ -57,22 +57,21 @@ pub async fn register_newcomers(
     for ix in index.iter().flatten() {
         *seen.entry(ix.as_slice()).or_default() += 1;
     }
-    let unique: Vec<Vec<u8>> = index
-        .iter()
-        .flatten()
-        .filter(|ix| seen.get(ix.as_slice()) == Some(&1))
-        .cloned()
+    let unique: Vec<usize> = (0..people.len())
+        .filter(|&i| {
+            index[i]
+                .as_ref()
+                .is_some_and(|ix| seen.get(ix.as_slice()) == Some(&1))
+        })
         .collect();
     if unique.is_empty() {
         return Ok(done);
     }
-    let known: HashSet<Vec<u8>> = tx.known_phones(t, &unique).await?.into_iter().collect();
-    let chosen: Vec<usize> = (0..people.len())
-        .filter(|&i| {
-            index[i]
-                .as_ref()
-                .is_some_and(|ix| seen.get(ix.as_slice()) == Some(&1) && !known.contains(ix))
-        })
+    let phones: Vec<Vec<u8>> = unique.iter().filter_map(|&i| index[i].clone()).collect();
+    let known: HashSet<Vec<u8>> = tx.known_phones(t, &phones).await?.into_iter().collect();
+    let chosen: Vec<usize> = unique
+        .into_iter()
+        .filter(|&i| index[i].as_ref().is_some_and(|ix| !known.contains(ix)))
         .collect();
 
     // Customers: one whose phone was taken since the read (a concurrent registration) is not
