@@ -8,6 +8,12 @@ use clap::{Parser, Subcommand};
 use config::Config;
 use std::path::PathBuf;
 
+/// mimalloc instead of the system allocator: a request allocates and frees many small objects
+/// (rows, strings, JSON), and glibc's malloc and free took about 14 % of the server's time under
+/// load (docs/BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Patron: loyalty CRM and customer data platform for retail brands.
 #[derive(Parser)]
 #[command(name = "patron", version, about, long_about = None)]
