@@ -14,16 +14,16 @@
 //! the committing transaction. That alone lets the WAL grow without bound under steady writes:
 //! SQLite starts the WAL over only when a writer begins right after a checkpoint has copied
 //! every frame, and a writer that is never idle never begins at such a moment. So once the WAL
-//! file is large, the writer itself checkpoints after a commit, while no transaction is open,
-//! and the next transaction starts the WAL from the beginning. The first commit after a start
-//! over cuts the file back to `size_limit`, so the file's length tells how far the WAL has
-//! grown since.
+//! is large, the checkpointer takes its turn on the writer between two transactions (commiting
+//! a batch that waits for company) and checkpoints once more, which copies only what was
+//! committed since its last round; the next transaction starts the WAL from the beginning.
+//! Syncing a WAL that grew for long inside the writer's turn stalled every write (100–160 ms
+//! measured), so the bulk of the copying stays outside it.
 
 use crate::error::lite as fail;
 use crate::lite::file_of;
 use patron_app::{AppError, AppResult};
 use rusqlite::Connection;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
@@ -42,26 +42,25 @@ const LINGER: Duration = Duration::from_millis(20);
 struct WalPolicy {
     /// How often the checkpointer copies committed pages back into the database file.
     checkpoint_every: Duration,
-    /// A WAL file of this many bytes is started over by the writer (module docs)...
-    restart_at: u64,
-    /// ...and cut back to this many when it starts over (below `restart_at`).
-    size_limit: u64,
+    /// A WAL of this many frames is started over (module docs).
+    restart_after_frames: i64,
 }
 
 impl WalPolicy {
-    /// Every 250 ms; the WAL is started over at 256 MiB. The writer's checkpoint syncs both
-    /// files, 10–30 ms measured under load, so it is kept rare: when the writer has idle moments
-    /// the WAL starts over without it.
+    /// Every 50 ms, so each round's sync is short; the WAL starts over at 16,384 frames (64 MiB
+    /// at the default 4 KiB page).
     const DEFAULT: Self = Self {
-        checkpoint_every: Duration::from_millis(250),
-        restart_at: 256 << 20,
-        size_limit: 64 << 20,
+        checkpoint_every: Duration::from_millis(50),
+        restart_after_frames: 16_384,
     };
 }
 
+/// A WAL file that outgrew this (when starting over failed for a while) is cut back to it.
+const WAL_SIZE_LIMIT: i64 = 64 << 20;
+
 /// How long a statement waits for a lock another connection holds.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long the writer waits for readers of older snapshots when it starts the WAL over.
+/// How long the checkpointer, on the writer's turn, waits for readers of older snapshots.
 const READERS_WAIT: Duration = Duration::from_millis(5);
 
 type Outcome = Result<(), String>;
@@ -76,9 +75,6 @@ struct Batch {
     began: Instant,
     /// Transactions released into the open database transaction, waiting for its commit.
     waiting: Vec<oneshot::Sender<Outcome>>,
-    /// The WAL file, and the length at which the writer starts it over.
-    wal: PathBuf,
-    restart_at: u64,
 }
 
 impl Batch {
@@ -101,10 +97,6 @@ impl Batch {
         if outcome.is_err() && !self.conn.is_autocommit() {
             let _ = self.run("ROLLBACK");
         }
-        if outcome.is_ok() && std::fs::metadata(&self.wal).is_ok_and(|m| m.len() >= self.restart_at)
-        {
-            self.restart_wal();
-        }
         self.open = false;
         self.generation += 1;
         for w in self.waiting.drain(..) {
@@ -112,15 +104,6 @@ impl Batch {
             let _ = w.send(outcome.clone());
         }
         outcome
-    }
-
-    /// Copies every frame into the database file, so the next transaction starts the WAL over.
-    /// Readers are short, so the writer waits a few milliseconds for those of older snapshots,
-    /// not the 10 s it waits for the write lock; one still busy then leaves it to a later commit.
-    fn restart_wal(&mut self) {
-        let _ = self.conn.busy_timeout(READERS_WAIT);
-        let _ = self.conn.execute_batch("PRAGMA wal_checkpoint(FULL)");
-        let _ = self.conn.busy_timeout(BUSY_TIMEOUT);
     }
 
     /// Ends the database transaction when nobody is left to add to it.
@@ -160,18 +143,43 @@ impl Drop for Queued {
     }
 }
 
-fn open(path: &str, policy: WalPolicy) -> AppResult<Connection> {
+fn open(path: &str) -> AppResult<Connection> {
     let conn = Connection::open(path).map_err(fail)?;
     // NORMAL is durable in WAL mode except for the last transactions on power loss, the
     // documented trade-off for a several-fold write speed-up (as on the sqlx connections).
     conn.execute_batch(&format!(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-         PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = {};",
-        policy.size_limit
+         PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = {WAL_SIZE_LIMIT};"
     ))
     .map_err(fail)?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(fail)?;
     Ok(conn)
+}
+
+/// Checkpoints; returns the number of frames in the WAL (0 when the checkpoint failed).
+fn checkpoint(conn: &Connection, mode: &str) -> i64 {
+    conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |r| r.get(1))
+        .unwrap_or(0)
+}
+
+/// Copies the rest of the WAL into the database file on the writer's turn, so the next
+/// transaction starts the WAL over (module docs). `RESTART` waits for readers still using the
+/// WAL, at most `READERS_WAIT` (they are short); one still busy leaves it to the next round.
+fn start_over(conn: &Connection, writer: &Mutex<Batch>, path: &str) {
+    // The checkpoint syncs both files, and a sync writes out everything written since the last
+    // one: done here first, outside the writer's turn, the turn's own syncs find little left.
+    for file in [path.to_string(), format!("{path}-wal")] {
+        if let Ok(f) = std::fs::File::open(&file) {
+            let _ = f.sync_data();
+        }
+    }
+    let mut batch = writer.blocking_lock();
+    if batch.open {
+        // Transactions released into the batch wait for a commit that only a later turn on the
+        // writer gives: this one.
+        let _ = batch.finish();
+    }
+    checkpoint(conn, "RESTART");
 }
 
 impl LiteWriter {
@@ -181,13 +189,22 @@ impl LiteWriter {
 
     fn open_with(url: &str, policy: WalPolicy) -> AppResult<Self> {
         let path = file_of(url)?;
-        let conn = open(&path, policy)?;
+        let conn = open(&path)?;
         // Checkpoints run on their own thread; each transaction's savepoint journal (the pages
         // as they were before it) stays in memory instead of a temporary file.
         conn.execute_batch("PRAGMA wal_autocheckpoint = 0; PRAGMA temp_store = MEMORY")
             .map_err(fail)?;
         conn.set_prepared_statement_cache_capacity(256);
-        let checkpoints = open(&path, policy)?;
+        let batch = Arc::new(Mutex::new(Batch {
+            conn,
+            open: false,
+            generation: 0,
+            began: Instant::now(),
+            waiting: Vec::new(),
+        }));
+        let checkpoints = open(&path)?;
+        checkpoints.busy_timeout(READERS_WAIT).map_err(fail)?;
+        let writer = Arc::clone(&batch);
         let (stop, stopped) = mpsc::channel::<()>();
         std::thread::Builder::new()
             .name("sqlite-checkpoint".into())
@@ -196,20 +213,14 @@ impl LiteWriter {
                 while let Err(mpsc::RecvTimeoutError::Timeout) =
                     stopped.recv_timeout(policy.checkpoint_every)
                 {
-                    let _ = checkpoints.execute_batch("PRAGMA wal_checkpoint(PASSIVE)");
+                    if checkpoint(&checkpoints, "PASSIVE") >= policy.restart_after_frames {
+                        start_over(&checkpoints, &writer, &path);
+                    }
                 }
             })
             .map_err(|e| AppError::Store(format!("cannot start the checkpointer: {e}")))?;
         Ok(Self {
-            batch: Arc::new(Mutex::new(Batch {
-                conn,
-                open: false,
-                generation: 0,
-                began: Instant::now(),
-                waiting: Vec::new(),
-                wal: PathBuf::from(format!("{path}-wal")),
-                restart_at: policy.restart_at,
-            })),
+            batch,
             queued: Arc::new(AtomicUsize::new(0)),
             _checkpointer: stop,
         })
@@ -313,7 +324,7 @@ mod tests {
 
     /// Writes back to back, with a reader always busy, as under sustained load; returns the
     /// size of the WAL file at the end.
-    async fn wal_after_steady_writes(name: &str, restart_at: u64) -> u64 {
+    async fn wal_after_steady_writes(name: &str, restart_after_frames: i64) -> u64 {
         let dir = std::env::temp_dir().join(format!("patron-wal-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
@@ -321,8 +332,7 @@ mod tests {
         let url = format!("sqlite://{}", path.display());
         let policy = WalPolicy {
             checkpoint_every: Duration::from_millis(5),
-            restart_at,
-            size_limit: restart_at / 4,
+            restart_after_frames,
         };
         let writer = LiteWriter::open_with(&url, policy).unwrap();
         {
@@ -368,15 +378,16 @@ mod tests {
 
     #[tokio::test]
     async fn the_wal_stays_bounded_under_steady_writes() {
-        // 6,000 rows of 3,000 bytes are at least 6,000 frames of 4 KiB: about 24 MiB of WAL if
-        // it never starts over.
-        let unbounded = wal_after_steady_writes("unbounded", u64::MAX).await;
-        let bounded = wal_after_steady_writes("bounded", 1 << 20).await;
-        assert!(unbounded > 20 << 20, "without a restart: {unbounded} bytes");
-        // The limit, plus one commit's frames and the readers' last few milliseconds.
+        // Each of the 6,000 commits appends a few frames of 4 KiB: about 72 MiB of WAL if it
+        // never starts over.
+        let unbounded = wal_after_steady_writes("unbounded", i64::MAX).await;
+        let bounded = wal_after_steady_writes("bounded", 256).await;
+        assert!(unbounded > 48 << 20, "without a restart: {unbounded} bytes");
+        // 256 frames are 1 MiB; what is written during a checkpointer round comes on top (the
+        // first round, which starts with the writes, took up to 17 MiB on this machine).
         assert!(
-            bounded < 2 << 20,
-            "with a restart at 1 MiB: {bounded} bytes"
+            bounded < 24 << 20,
+            "with a restart after 256 frames: {bounded} bytes"
         );
     }
 }
