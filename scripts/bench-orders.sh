@@ -2,12 +2,12 @@
 # Orders through the whole path (API → rules → ledger → tier check → outbox → commit) against a
 # release build with the demo data, on SQLite (default) or PostgreSQL (PATRON_DATABASE_URL=...):
 #   1. three-line member orders at RATE/s for DURATION s (the sustained-throughput target);
-#   2. the same at 1,000/s (the latency target);
+#   2. the same at LATENCY_RATE/s, 1,000 by default (the latency target);
 #   3. `patron verify` over every account touched.
 # Orders go to the demo's members by card number, scattered over the first 9,999.
-# Usage: scripts/bench-orders.sh [rate] [duration_s]
+# Usage: scripts/bench-orders.sh [rate] [duration_s] [latency_rate]
 set -euo pipefail
-rate="${1:-2000}"; duration="${2:-20}"
+rate="${1:-2000}"; duration="${2:-20}"; latency_rate="${3:-1000}"
 root=$(cd "$(dirname "$0")/.." && pwd)
 target="${CARGO_TARGET_DIR:-$root/target}"
 cargo build --release -q -p patron-server -p patron-bench --manifest-path "$root/Cargo.toml"
@@ -36,9 +36,9 @@ order() { # $1 = order number prefix
 echo "== orders of three lines at $rate/s for ${duration}s"
 "$target/release/patron-bench" --method POST --url "$base/api/v1/orders" --api-key "$token" \
   --body "$(order sustained)" --range 10000 --rate "$rate" --duration "$duration" --warmup 2 --connections 64
-echo "== orders of three lines at 1000/s for ${duration}s"
+echo "== orders of three lines at $latency_rate/s for ${duration}s"
 "$target/release/patron-bench" --method POST --url "$base/api/v1/orders" --api-key "$token" \
-  --body "$(order latency)" --range 10000 --seq-start 50000000 --rate 1000 --duration "$duration" --warmup 2 --connections 64
+  --body "$(order latency)" --range 10000 --seq-start 50000000 --rate "$latency_rate" --duration "$duration" --warmup 2 --connections 64
 echo "orders now: $(count)"
 kill $server; wait $server 2>/dev/null || true
 echo "== patron verify"
