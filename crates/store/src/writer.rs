@@ -14,7 +14,7 @@
 //! the committing transaction. That alone lets the WAL grow without bound under steady writes:
 //! SQLite starts the WAL over only when a writer begins right after a checkpoint has copied
 //! every frame, and a writer that is never idle never begins at such a moment. So once the WAL
-//! is large, the checkpointer takes its turn on the writer between two transactions (commiting
+//! is large, the checkpointer takes its turn on the writer between two transactions (committing
 //! a batch that waits for company) and checkpoints once more, which copies only what was
 //! committed since its last round; the next transaction starts the WAL from the beginning.
 //! Syncing a WAL that grew for long inside the writer's turn stalled every write (100–160 ms
