@@ -1,8 +1,9 @@
-//! What every handler can reach: the store, the clock, the API-key cache, the PII cipher and
-//! settings.
+//! What every handler can reach: the store, the clock, the API-key cache, the PII cipher, the
+//! registration queue and settings.
 
 use patron_app::api_keys::KeyCache;
 use patron_app::clock::Clock;
+use patron_app::members::registrar::Registrar;
 use patron_app::orders::config_cache::ConfigCache;
 use patron_app::pii::Pii;
 use patron_app::Store;
@@ -17,6 +18,8 @@ pub struct AppState {
     pub settings: Arc<HttpSettings>,
     /// The configuration orders read, per tenant, while it is current.
     pub order_config: Arc<ConfigCache>,
+    /// Registrations through the API, written many to a transaction under load.
+    pub registrar: Registrar,
 }
 
 /// Settings of the HTTP layer.
@@ -45,6 +48,7 @@ impl AppState {
         settings: HttpSettings,
     ) -> Self {
         Self {
+            registrar: Registrar::start(store.clone(), pii.clone()),
             store,
             clock,
             keys: Arc::new(KeyCache::default()),

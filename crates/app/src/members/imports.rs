@@ -337,7 +337,7 @@ async fn register_batch(
     let registered = newcomers::register_newcomers(&mut *tx, ctx, pii, &newcomers).await?;
     let mut done = vec![false; rows.len()];
     for (i, yes) in places.into_iter().zip(registered) {
-        done[i] = yes;
+        done[i] = yes.is_some();
     }
     let mut out = Vec::with_capacity(rows.len());
     for ((row, resolved), done) in rows.iter().zip(resolved).zip(done) {

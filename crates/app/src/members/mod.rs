@@ -14,6 +14,7 @@ pub mod newcomers;
 pub mod portrait;
 pub mod profile;
 pub mod register;
+pub mod registrar;
 
 use crate::context::Ctx;
 use crate::error::AppResult;

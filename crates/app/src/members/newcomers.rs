@@ -1,21 +1,24 @@
 //! Registering many people the tenant does not know yet, with a few statements for all of them.
 //!
-//! An import batch is mostly new people: a phone no customer has, no card number, no channel
-//! account. One registration of such a row is a read and four inserts; on PostgreSQL each is a
-//! round trip, so a batch of 500 rows would be 2,500. Here the batch's phones are looked up in
-//! one read and the new customers, members, tier records and point accounts are inserted many
-//! rows per statement. Everything else (known people, supplied card numbers, channel accounts,
-//! a phone twice in the batch) is left to [`super::register::register_resolved`], which has the
-//! rules for it.
+//! An import batch, or a burst of registrations through the API, is mostly new people: a phone no
+//! customer has, no card number, and at most a channel account nobody holds. One registration of
+//! such a person is two reads and five inserts; on PostgreSQL each is a round trip, so a batch of
+//! 500 would be 3,500. Here the batch's phones and channel accounts are looked up in one read
+//! each and the new customers, members, tier records, point accounts and bindings are inserted
+//! many rows per statement. Everything else (known people or accounts, supplied card numbers, a
+//! phone or an account twice in the batch) is left to
+//! [`super::register::register_resolved`], which has the rules for it.
 
+use super::model::StoredCustomer;
 use super::profile;
-use super::register::{self, Prepared, Resolved};
+use super::register::{self, Prepared, Registered, Resolved};
 use crate::context::Ctx;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::pii::{Field, Pii};
 use crate::ports::Tx;
 use crate::secrets::new_uuid;
-use patron_domain::ids::{CustomerId, MemberId};
+use patron_domain::channel::Channel;
+use patron_domain::ids::{CustomerId, MemberId, TenantId};
 use patron_domain::rbac::Permission;
 use std::collections::{HashMap, HashSet};
 
@@ -26,24 +29,31 @@ pub struct Newcomer<'a> {
     pub resolved: &'a Resolved,
 }
 
-/// Whether a registration can only be a new person, if its phone is unknown.
+/// Whether a registration can only be a new person, if its phone and channel account are
+/// unknown.
 fn simple(p: &Prepared) -> bool {
-    p.profile.phone.is_some() && p.card_no.is_none() && p.binding.is_none()
+    p.profile.phone.is_some() && p.card_no.is_none()
+}
+
+/// A registration's channel account, as the unique index of bound accounts keys it.
+fn account_key<'a>(n: &Newcomer<'a>) -> Option<(&'static str, &'a str)> {
+    let b = n.prepared.binding.as_ref()?;
+    Some((n.prepared.channel.code(), b.external_id.as_str()))
 }
 
 /// Registers, as new customers and members, the newcomers with a phone no customer of the
-/// tenant has (and no other newcomer), no card number and no channel account; returns for each
-/// whether it was registered here. The others are untouched: the caller registers them one by
-/// one, after these.
+/// tenant has, a channel account (if any) nobody holds, neither shared with another newcomer,
+/// and no card number; returns for each the registration made here, if any. The others are
+/// untouched: the caller registers them one by one, after these.
 pub async fn register_newcomers(
     tx: &mut dyn Tx,
     ctx: &Ctx,
     pii: &Pii,
     people: &[Newcomer<'_>],
-) -> AppResult<Vec<bool>> {
+) -> AppResult<Vec<Option<Registered>>> {
     ctx.principal.require(Permission::CustomersRegister)?;
     let t = ctx.principal.tenant()?;
-    let mut done = vec![false; people.len()];
+    let mut done: Vec<Option<Registered>> = vec![None; people.len()];
 
     // The candidates: simple registrations whose phone no other one of the batch has.
     let index: Vec<Option<Vec<u8>>> = people
@@ -57,11 +67,18 @@ pub async fn register_newcomers(
     for ix in index.iter().flatten() {
         *seen.entry(ix.as_slice()).or_default() += 1;
     }
+    let mut accounts_seen: HashMap<(&str, &str), usize> = HashMap::new();
+    for (i, n) in people.iter().enumerate() {
+        if let (Some(key), Some(_)) = (account_key(n), &index[i]) {
+            *accounts_seen.entry(key).or_default() += 1;
+        }
+    }
     let unique: Vec<usize> = (0..people.len())
         .filter(|&i| {
             index[i]
                 .as_ref()
                 .is_some_and(|ix| seen.get(ix.as_slice()) == Some(&1))
+                && account_key(&people[i]).is_none_or(|k| accounts_seen.get(&k) == Some(&1))
         })
         .collect();
     if unique.is_empty() {
@@ -69,10 +86,17 @@ pub async fn register_newcomers(
     }
     let phones: Vec<Vec<u8>> = unique.iter().filter_map(|&i| index[i].clone()).collect();
     let known: HashSet<Vec<u8>> = tx.known_phones(t, &phones).await?.into_iter().collect();
-    let chosen: Vec<usize> = unique
+    let bound = bound_accounts(tx, t, people, &unique).await?;
+    let mut chosen: Vec<usize> = unique
         .into_iter()
         .filter(|&i| index[i].as_ref().is_some_and(|ix| !known.contains(ix)))
+        .filter(|&i| {
+            account_key(&people[i]).is_none_or(|(c, e)| !bound.contains(&(c, e.to_string())))
+        })
         .collect();
+    // In the order of the phones' index: two batches running at once that share a phone then
+    // take its unique key in the same order, and one waits for the other instead of deadlocking.
+    chosen.sort_by(|&a, &b| index[a].cmp(&index[b]));
 
     // Customers: one whose phone was taken since the read (a concurrent registration) is not
     // inserted, and is left to the caller, which attaches the row to that customer.
@@ -123,12 +147,60 @@ pub async fn register_newcomers(
 
     let mut tier_records = Vec::with_capacity(members.len());
     let mut accounts = Vec::new();
+    let mut bindings = Vec::new();
+    let by_id: HashMap<CustomerId, &StoredCustomer> = customers.iter().map(|c| (c.id, c)).collect();
     for (member, &i) in members.iter().zip(&registered) {
-        let (record, opened) = register::openings(member, people[i].resolved);
+        let n = people[i];
+        let (record, opened) = register::openings(member, n.resolved);
         tier_records.push(record);
         accounts.extend(opened);
-        done[i] = true;
+        if let Some(b) = &n.prepared.binding {
+            bindings.push(register::new_binding(
+                t,
+                member.customer_id,
+                n.prepared.channel,
+                b,
+                n.resolved.store_id.clone(),
+                ctx.now_ms,
+            ));
+        }
+        let customer = by_id
+            .get(&member.customer_id)
+            .ok_or_else(|| AppError::Store("registered member without its customer".into()))?;
+        done[i] = Some(Registered {
+            customer: (*customer).clone(),
+            member: member.clone(),
+            created_member: true,
+            created_customer: true,
+        });
     }
-    tx.insert_openings(&tier_records, &accounts).await?;
+    tx.insert_openings(&tier_records, &accounts, &bindings)
+        .await?;
     Ok(done)
+}
+
+/// Which of the candidates' channel accounts are bound already, as (channel, external id).
+async fn bound_accounts(
+    tx: &mut dyn Tx,
+    t: TenantId,
+    people: &[Newcomer<'_>],
+    candidates: &[usize],
+) -> AppResult<HashSet<(&'static str, String)>> {
+    let mut by_channel: HashMap<Channel, Vec<String>> = HashMap::new();
+    for &i in candidates {
+        let p = people[i].prepared;
+        if let Some(b) = &p.binding {
+            by_channel
+                .entry(p.channel)
+                .or_default()
+                .push(b.external_id.clone());
+        }
+    }
+    let mut bound = HashSet::new();
+    for (channel, ids) in by_channel {
+        for id in tx.bound_external_ids(t, channel, &ids).await? {
+            bound.insert((channel.code(), id));
+        }
+    }
+    Ok(bound)
 }

@@ -285,7 +285,7 @@ pub async fn register_resolved(
         member.card_no = tx.next_card_no(t).await?.to_string();
     }
     let (tier_record, accounts) = openings(&member, resolved);
-    tx.insert_openings(&[tier_record], &accounts).await?;
+    tx.insert_openings(&[tier_record], &accounts, &[]).await?;
     Ok(Registered {
         customer,
         member,

@@ -82,6 +82,13 @@ pub trait MembersReads: Send {
         channel: Channel,
         external_id: &str,
     ) -> AppResult<Option<Binding>>;
+    /// Which of these external ids of the channel are bound accounts.
+    async fn bound_external_ids(
+        &mut self,
+        t: TenantId,
+        channel: Channel,
+        external_ids: &[String],
+    ) -> AppResult<Vec<String>>;
     /// Bound accounts whose openid or unionid is `id`.
     async fn bindings_by_wechat_id(&mut self, t: TenantId, id: &str) -> AppResult<Vec<Binding>>;
     async fn bindings_of(&mut self, t: TenantId, customer: CustomerId) -> AppResult<Vec<Binding>>;
@@ -123,12 +130,13 @@ pub trait MembersWrites: Send {
         now_ms: i64,
     ) -> AppResult<()>;
     async fn insert_tier_record(&mut self, r: &TierRecord) -> AppResult<()>;
-    /// New members' base tier records and point accounts, in as few statements as the database
-    /// allows.
+    /// New members' base tier records, point accounts and channel accounts, in as few
+    /// statements as the database allows.
     async fn insert_openings(
         &mut self,
         tier_records: &[TierRecord],
         accounts: &[PointAccount],
+        bindings: &[Binding],
     ) -> AppResult<()>;
 
     async fn insert_binding(&mut self, b: &Binding) -> AppResult<()>;

@@ -118,6 +118,9 @@ both_databases! {
             let r = admin.post("/api/v1/members", &json!({"program": "club", "channel": "pos", "phone": phone, "card_no": card})).await;
             assert_eq!(r.status, 201, "{}", r.text);
         }
+        // A known person with a mini program account.
+        let r = admin.post("/api/v1/members", &json!({"program": "club", "channel": "wechat_mini", "phone": "13700000003", "card_no": "3000000001", "binding": {"external_id": "mini-0"}})).await;
+        assert_eq!(r.status, 201, "{}", r.text);
         let csv = "phone,channel,name,card_no,external_id,registered_at\n\
 13800000001,pos,New one,,,2024-01-02\n\
 13800000002,pos,New two,,,\n\
@@ -126,16 +129,19 @@ both_databases! {
 13800000003,tmall,Same phone on tmall,,,\n\
 13800000004,pos,Own card,2000000004,,\n\
 13800000005,pos,Taken card,1000000001,,\n\
-13800000006,wechat_mini,With account,,mini-6,\n";
+13800000006,wechat_mini,With account,,mini-6,\n\
+13800000007,wechat_mini,Same account,,mini-6,\n\
+13800000008,wechat_mini,Account known before,,mini-0,\n";
         let r = admin.post_bytes("/api/v1/imports?program=club&file_name=mixed.csv", csv.as_bytes().to_vec()).await;
         assert_eq!(r.status, 202, "{}", r.text);
         let id = r.body["id"].as_str().unwrap().to_string();
         let job = finished(&admin, &id).await.body;
         // New: lines 2, 3, 5 (its phone's first row), 7 and 9. Known: line 4 (a member of the
-        // program already) and line 6 (the person line 5 registered). Refused: line 8.
+        // program already), line 6 (the person line 5 registered), line 10 (the account line 9
+        // bound) and line 11 (an account bound before). Refused: line 8.
         assert_eq!((job["status"].as_str(), job["created_rows"].as_i64(), job["merged_rows"].as_i64(), job["failed_rows"].as_i64()),
-            (Some("done"), Some(5), Some(2), Some(1)), "{job}");
-        assert_eq!(admin.get("/api/v1/customers").await.body["total"], 7);
+            (Some("done"), Some(5), Some(4), Some(1)), "{job}");
+        assert_eq!(admin.get("/api/v1/customers").await.body["total"], 8);
         let f = admin.get(&format!("/api/v1/imports/{id}/failures")).await.text;
         let failed: Vec<&str> = f.lines().skip(1).collect();
         assert_eq!(failed.len(), 1);
@@ -170,12 +176,19 @@ both_databases! {
         // The channel account was bound; the person of line 5 has one member account.
         let bound = admin.get("/api/v1/members/lookup?channel=wechat_mini&external_id=mini-6").await;
         assert_eq!(bound.status, 200);
+        assert_eq!(bound.body["customer"]["phone"], "13800000006");
+        // An account names its person: the other phones of lines 10 and 11 made nobody new.
+        for phone in ["13800000007", "13800000008"] {
+            assert_eq!(admin.get(&format!("/api/v1/members/lookup?phone={phone}")).await.status, 404);
+        }
+        let before = admin.get("/api/v1/members/lookup?channel=wechat_mini&external_id=mini-0").await;
+        assert_eq!(before.body["customer"]["phone"], "13700000003");
 
         // The same file again creates nobody.
         let again = admin.post_bytes("/api/v1/imports?program=club&file_name=mixed.csv", csv.as_bytes().to_vec()).await;
         let job = finished(&admin, again.body["id"].as_str().unwrap()).await.body;
-        assert_eq!((job["created_rows"].as_i64(), job["merged_rows"].as_i64(), job["failed_rows"].as_i64()), (Some(0), Some(7), Some(1)), "{job}");
-        assert_eq!(admin.get("/api/v1/customers").await.body["total"], 7);
+        assert_eq!((job["created_rows"].as_i64(), job["merged_rows"].as_i64(), job["failed_rows"].as_i64()), (Some(0), Some(9), Some(1)), "{job}");
+        assert_eq!(admin.get("/api/v1/customers").await.body["total"], 8);
     }
 
     async fn an_xlsx_import_reads_the_first_sheet(app) {

@@ -278,6 +278,90 @@ both_databases! {
         let d = admin.get(&format!("/api/v1/customers/{id}")).await.body;
         assert_eq!(d["bindings"].as_array().unwrap().len(), channels.len());
     }
+    async fn a_burst_of_registrations_is_written_together_and_each_gets_its_own_answer(app) {
+        let admin = app.tenant_admin("acme").await;
+        let club = member_club(&admin).await;
+        let known = admin.post("/api/v1/members", &json!({"program": "club", "channel": "wechat_mini", "phone": "13700000000", "binding": {"external_id": "mini-known"}})).await;
+        assert_eq!(known.status, 201, "{}", known.text);
+        let known_member = known.body["member"]["id"].as_str().unwrap().to_string();
+        let other = admin.post("/api/v1/members", &json!({"program": "club", "channel": "pos", "phone": "13700000001"})).await;
+        assert_eq!(other.status, 201);
+
+        // Sent at once, so they queue while earlier ones are written and go many to a
+        // transaction: 60 new people with mini program accounts, and among them a known person
+        // again, a new phone with a known account, a known account with another person's phone
+        // (refused), the same new phone twice, and one request with an idempotency key.
+        let mut bodies: Vec<(&str, serde_json::Value)> = (0..60)
+            .map(|i| ("new", json!({"program": "club", "channel": "wechat_mini", "phone": format!("1380000{i:04}"), "name": format!("会员{i}"), "binding": {"external_id": format!("mini-{i}")}})))
+            .collect();
+        bodies.push(("again", json!({"program": "club", "channel": "wechat_mini", "phone": "13700000000", "binding": {"external_id": "mini-known"}})));
+        bodies.push(("known account", json!({"program": "club", "channel": "wechat_mini", "phone": "13900000000", "binding": {"external_id": "mini-known"}})));
+        bodies.push(("conflict", json!({"program": "club", "channel": "wechat_mini", "phone": "13700000001", "binding": {"external_id": "mini-known"}})));
+        bodies.push(("twice", json!({"program": "club", "channel": "pos", "phone": "13900000001"})));
+        bodies.push(("twice", json!({"program": "club", "channel": "pos", "phone": "13900000001"})));
+        let mut tasks = Vec::new();
+        for (what, body) in bodies {
+            let c = admin.clone();
+            tasks.push(tokio::spawn(async move { (what, c.post("/api/v1/members", &body).await) }));
+        }
+        let c = admin.clone();
+        let keyed = tokio::spawn(async move {
+            let body = json!({"program": "club", "channel": "pos", "phone": "13900000002"});
+            c.send(reqwest::Method::POST, "/api/v1/members", Some(&body), &[("idempotency-key", "reg-1")]).await
+        });
+        let mut new_members = std::collections::BTreeSet::new();
+        let mut cards = std::collections::BTreeSet::new();
+        let mut twice = Vec::new();
+        for t in tasks {
+            let (what, r) = t.await.unwrap();
+            let member = r.body["member"]["id"].as_str().unwrap_or_default().to_string();
+            match what {
+                "new" => {
+                    assert_eq!((r.status, r.body["created_customer"].as_bool()), (201, Some(true)), "{}", r.text);
+                    assert!(r.body["customer"]["phone"].as_str().unwrap().starts_with("138****"));
+                    cards.insert(r.body["member"]["card_no"].as_str().unwrap().to_string());
+                    new_members.insert(member);
+                }
+                "again" | "known account" => assert_eq!((r.status, member.as_str()), (200, known_member.as_str()), "{what}: {}", r.text),
+                "conflict" => assert_eq!((r.status, r.code()), (409, "identity_conflict"), "{}", r.text),
+                _ => twice.push((r.status, member)),
+            }
+        }
+        assert_eq!((new_members.len(), cards.len()), (60, 60));
+        twice.sort();
+        assert_eq!((twice[0].0, twice[1].0), (200, 201), "{twice:?}");
+        assert_eq!(twice[0].1, twice[1].1);
+        let keyed = keyed.await.unwrap();
+        assert_eq!(keyed.status, 201, "{}", keyed.text);
+        let replay = admin.send(reqwest::Method::POST, "/api/v1/members", Some(&json!({"program": "club", "channel": "pos", "phone": "13900000002"})), &[("idempotency-key", "reg-1")]).await;
+        assert_eq!((replay.status, replay.text.as_str()), (201, keyed.text.as_str()));
+        assert_eq!(replay.headers.get("idempotent-replayed").map(|v| v.to_str().unwrap()), Some("true"));
+
+        // 2 before, 60 new, the phone sent twice and the keyed one; nothing else was created.
+        assert_eq!(admin.get("/api/v1/customers").await.body["total"], 64);
+        // Each new member has its account bound, its base tier record and an empty account
+        // per point group.
+        for i in 0..60 {
+            let found = admin.get(&format!("/api/v1/members/lookup?channel=wechat_mini&external_id=mini-{i}")).await;
+            assert_eq!(found.status, 200, "mini-{i}: {}", found.text);
+            assert_eq!(found.body["customer"]["phone"], format!("1380000{i:04}"));
+            let id = found.body["members"][0]["id"].as_str().unwrap();
+            assert!(new_members.contains(id));
+            let d = admin.get(&format!("/api/v1/members/{id}")).await.body;
+            let tiers = d["tier_records"].as_array().unwrap();
+            assert_eq!(tiers.len(), 1);
+            assert_eq!((tiers[0]["tier_id"].as_str(), tiers[0]["status"].as_str()), (Some(club.base_tier_id.as_str()), Some("active")));
+            let accounts = d["point_accounts"].as_array().unwrap();
+            assert_eq!(accounts.len(), 2);
+            assert!(accounts.iter().all(|a| a["accumulated"] == 0 && a["available"] == 0));
+        }
+        // The known person now has the known account only (the new phone did not replace theirs,
+        // and the refused request bound nothing).
+        let d = admin.get(&format!("/api/v1/customers/{}", known.body["customer"]["id"].as_str().unwrap())).await.body;
+        assert_eq!(d["bindings"].as_array().unwrap().len(), 1);
+        assert_eq!(admin.get("/api/v1/members/lookup?phone=13900000000").await.status, 404);
+    }
+
     async fn the_demo_tenant_gets_plausible_members(app) {
         let pii = patron_app::pii::Pii::new(patron_testkit::TEST_PII_KEY);
         patron_app::bootstrap::seed_demo(&app.store, &pii, app.clock_now(), 120).await.unwrap();

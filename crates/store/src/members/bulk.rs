@@ -4,7 +4,9 @@
 
 use crate::sql::{inserts, Arg, Sql};
 use crate::writes::SqlTx;
-use patron_app::members::model::{MemberAccount, PointAccount, StoredCustomer, TierRecord};
+use patron_app::members::model::{
+    Binding, MemberAccount, PointAccount, StoredCustomer, TierRecord,
+};
 use patron_app::{AppError, AppResult};
 use patron_domain::ids::{CustomerId, MemberId};
 
@@ -166,6 +168,44 @@ fn point_account_row(a: &PointAccount) -> Vec<Arg> {
     ]
 }
 
+const BINDING_COLUMNS: &[&str] = &[
+    "tenant_id",
+    "id",
+    "customer_id",
+    "channel",
+    "account_type",
+    "external_id",
+    "openid",
+    "unionid",
+    "nickname",
+    "store_id",
+    "bound",
+    "bound_at_ms",
+    "unbound_at_ms",
+    "created_at_ms",
+    "updated_at_ms",
+];
+
+fn binding_row(b: &Binding) -> Vec<Arg> {
+    vec![
+        b.tenant_id.get().into(),
+        b.id.to_string().into(),
+        b.customer_id.to_string().into(),
+        b.channel.code().into(),
+        (&b.account_type).into(),
+        (&b.external_id).into(),
+        b.openid.clone().into(),
+        b.unionid.clone().into(),
+        b.nickname.clone().into(),
+        b.store_id.clone().into(),
+        b.bound.into(),
+        b.bound_at_ms.into(),
+        b.unbound_at_ms.into(),
+        b.created_at_ms.into(),
+        b.updated_at_ms.into(),
+    ]
+}
+
 fn insert_rows<T>(
     table: &str,
     columns: &[&str],
@@ -228,12 +268,14 @@ pub(super) async fn insert_members(
     inserted_ids(tx, statements, "member", MemberId::parse).await
 }
 
-/// New members' tier records and point accounts: independent new rows, so on PostgreSQL they
-/// travel together.
+/// New members' tier records, point accounts and channel accounts: independent new rows, so on
+/// PostgreSQL they travel together. A channel account bound meanwhile by another transaction
+/// fails the statement (its unique index), and with it the transaction.
 pub(super) async fn insert_openings(
     tx: &mut SqlTx,
     tier_records: &[TierRecord],
     accounts: &[PointAccount],
+    bindings: &[Binding],
 ) -> AppResult<()> {
     let mut parts = insert_rows(
         "tier_records",
@@ -247,6 +289,13 @@ pub(super) async fn insert_openings(
         POINT_ACCOUNT_COLUMNS,
         accounts,
         point_account_row,
+        "",
+    ));
+    parts.extend(insert_rows(
+        "channel_bindings",
+        BINDING_COLUMNS,
+        bindings,
+        binding_row,
         "",
     ));
     tx.exec_together(parts).await

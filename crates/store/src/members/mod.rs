@@ -341,6 +341,32 @@ macro_rules! impl_members_reads {
                     .push(" AND bound = 1");
                 one(&mut self.read_conn()?, &sql, rows::binding).await
             }
+            async fn bound_external_ids(
+                &mut self,
+                t: TenantId,
+                channel: Channel,
+                ids: &[String],
+            ) -> AppResult<Vec<String>> {
+                let mut conn = self.read_conn()?;
+                let mut bound = Vec::new();
+                for chunk in ids.chunks(1000) {
+                    let mut sql = by_tenant("SELECT external_id FROM channel_bindings", t);
+                    sql.push(" AND channel = ")
+                        .bind(Arg::Text(channel.code().to_string()))
+                        .push(" AND bound = 1 AND external_id IN (");
+                    for (i, id) in chunk.iter().enumerate() {
+                        if i > 0 {
+                            sql.push(", ");
+                        }
+                        sql.bind(Arg::Text(id.clone()));
+                    }
+                    sql.push(")");
+                    for row in all(&mut conn, &sql).await? {
+                        bound.push(row.text("external_id")?);
+                    }
+                }
+                Ok(bound)
+            }
             async fn bindings_by_wechat_id(
                 &mut self,
                 t: TenantId,
@@ -498,15 +524,16 @@ impl MembersWrites for SqlTx {
     }
 
     async fn insert_tier_record(&mut self, r: &TierRecord) -> AppResult<()> {
-        bulk::insert_openings(self, std::slice::from_ref(r), &[]).await
+        bulk::insert_openings(self, std::slice::from_ref(r), &[], &[]).await
     }
 
     async fn insert_openings(
         &mut self,
         tier_records: &[TierRecord],
         accounts: &[PointAccount],
+        bindings: &[Binding],
     ) -> AppResult<()> {
-        bulk::insert_openings(self, tier_records, accounts).await
+        bulk::insert_openings(self, tier_records, accounts, bindings).await
     }
 
     async fn insert_binding(&mut self, b: &Binding) -> AppResult<()> {

@@ -6,18 +6,19 @@ use super::views::{
 };
 use crate::auth::{perm, Auth};
 use crate::body::ApiJson;
-use crate::mutate::{mutate, stored};
+use crate::mutate::{mutate, stored, IDEMPOTENCY_HEADER};
 use crate::problem::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use patron_app::members::accounts::{self, Lookup};
 use patron_app::members::customers::CustomerView as Shown;
 use patron_app::members::profile::ProfileInput;
 use patron_app::members::register::{self, BindingInput, Registration};
+use patron_app::model::StoredResponse;
 use patron_app::AppError;
 use patron_domain::ids::MemberId;
 use patron_domain::member::StatusChange;
@@ -159,6 +160,23 @@ pub async fn register(
         let mut reader = state.store.reader().await?;
         register::resolve(&mut *reader, tenant, &prepared).await?
     };
+    if !headers.contains_key(IDEMPOTENCY_HEADER) {
+        // Registration is idempotent by person already; without a key the request joins the
+        // queue whose registrations are written many to a transaction.
+        let done = state
+            .registrar
+            .register(auth.ctx.clone(), prepared, resolved)
+            .await?;
+        let answer = registration_answer(&state.pii, &done)?;
+        let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);
+        return Ok((
+            status,
+            [(header::CONTENT_TYPE, "application/json")],
+            answer.body,
+        )
+            .into_response());
+    }
+    // With a key, the request runs alone, its answer kept with the key in its transaction.
     // Two first registrations of one channel account (without a phone) can race; the loser's
     // transaction is refused by the unique binding and, run again, finds the winner's customer.
     let mut attempt = 0;
@@ -171,32 +189,42 @@ pub async fn register(
         let result = mutate(&state, &auth.ctx, &headers, &body.request_hash, move |tx| {
             Box::pin(async move {
                 let done = register::register_resolved(tx, &ctx, &pii, p, &resolved).await?;
-                // Answers to changes are masked for everyone: the caller sent the values, and
-                // the answer is kept for idempotent replays, where no PII may rest in clear.
-                let shown = patron_app::members::profile::show(&pii, &done.customer, false)?;
-                let view = RegistrationView {
-                    member: MemberView::from(&done.member),
-                    customer: CustomerView::from(&Shown {
-                        customer: done.customer.clone(),
-                        pii: shown,
-                    }),
-                    created_member: done.created_member,
-                    created_customer: done.created_customer,
-                };
-                let status = if done.created_member {
-                    StatusCode::CREATED
-                } else {
-                    StatusCode::OK
-                };
-                Ok(stored(status, &view))
+                registration_answer(&pii, &done)
             })
         })
         .await;
         match result {
-            Err(e) if attempt < 2 && e.code == "binding_taken" => continue,
+            Err(e) if attempt < 2 && (e.code == "binding_taken" || e.code == "duplicate") => {
+                continue
+            }
             other => return other,
         }
     }
+}
+
+/// The answer to a registration: 201 with a new member account, 200 with an existing one.
+fn registration_answer(
+    pii: &patron_app::pii::Pii,
+    done: &register::Registered,
+) -> Result<StoredResponse, AppError> {
+    // Answers to changes are masked for everyone: the caller sent the values, and the answer
+    // is kept for idempotent replays, where no PII may rest in clear.
+    let shown = patron_app::members::profile::show(pii, &done.customer, false)?;
+    let view = RegistrationView {
+        member: MemberView::from(&done.member),
+        customer: CustomerView::from(&Shown {
+            customer: done.customer.clone(),
+            pii: shown,
+        }),
+        created_member: done.created_member,
+        created_customer: done.created_customer,
+    };
+    let status = if done.created_member {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok(stored(status, &view))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
