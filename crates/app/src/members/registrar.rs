@@ -3,9 +3,10 @@
 //! A registration is a handful of statements, and on PostgreSQL each is a round trip whose cost
 //! (messages, executor start, wake-ups on both sides) is far larger than its work. Requests that
 //! arrive while earlier ones are being written wait in a queue; a worker takes everything
-//! queued (up to [`MAX_BATCH`]) and registers it in one transaction: the new people together
-//! through [`register_newcomers`], the rest one by one after them, exactly as they would have
-//! been alone. Under light load a batch is a single request, so nothing waits for company.
+//! queued (up to [`MAX_BATCH`]) and registers it in one transaction: it resolves each program
+//! and store code once, registers the new people together through [`register_newcomers`], and
+//! the rest one by one after them, exactly as they would have been alone. Under light load a
+//! batch is a single request, so nothing waits for company.
 //!
 //! A request refused before it wrote anything (a channel account and a phone of two different
 //! people) gets its refusal and the batch goes on. Any other failure (a channel account bound
@@ -13,12 +14,12 @@
 //! each request runs again on its own, so one request's failure never becomes another's.
 
 use super::newcomers::{register_newcomers, Newcomer};
-use super::register::{register_resolved, Prepared, Registered, Resolved};
+use super::register::{self, register_resolved, Prepared, Registered, Resolved};
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::pii::Pii;
 use crate::ports::Store;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, Mutex};
 
@@ -33,7 +34,6 @@ const QUEUE: usize = 4096;
 struct Job {
     ctx: Ctx,
     prepared: Prepared,
-    resolved: Resolved,
     reply: oneshot::Sender<AppResult<Registered>>,
 }
 
@@ -61,19 +61,13 @@ impl Registrar {
         Self { queue }
     }
 
-    /// Registers (or finds) the member, as [`register_resolved`] in a transaction of its own
+    /// Registers (or finds) the member, as [`register::register`] in a transaction of its own
     /// would. The registration runs to its end even if the caller stops waiting.
-    pub async fn register(
-        &self,
-        ctx: Ctx,
-        prepared: Prepared,
-        resolved: Resolved,
-    ) -> AppResult<Registered> {
+    pub async fn register(&self, ctx: Ctx, prepared: Prepared) -> AppResult<Registered> {
         let (reply, answer) = oneshot::channel();
         let job = Job {
             ctx,
             prepared,
-            resolved,
             reply,
         };
         self.queue
@@ -144,22 +138,62 @@ async fn together(
     let Some(first) = jobs.first() else {
         return Ok(Vec::new());
     };
+    let t = first.ctx.principal.tenant()?;
     let mut tx = store.begin().await?;
-    let people: Vec<Newcomer> = jobs
+    // The program and stores, once per distinct set of codes. A code that does not resolve is
+    // the refusal of each request naming it; resolving reads only.
+    let mut refs: HashMap<(&str, Option<&str>, Option<&str>), Resolved> = HashMap::new();
+    let mut resolved: Vec<AppResult<Resolved>> = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        let p = &job.prepared;
+        let key = (
+            p.program.as_str(),
+            p.store.as_deref(),
+            p.home_store.as_deref(),
+        );
+        if let Some(r) = refs.get(&key) {
+            resolved.push(Ok(r.clone()));
+            continue;
+        }
+        match register::resolve(&mut *tx, t, p).await {
+            Ok(r) => {
+                refs.insert(key, r.clone());
+                resolved.push(Ok(r));
+            }
+            Err(e @ AppError::Store(_)) => return Err(e),
+            Err(e) => resolved.push(Err(e)),
+        }
+    }
+    let (places, people): (Vec<usize>, Vec<Newcomer>) = jobs
         .iter()
-        .map(|j| Newcomer {
-            prepared: &j.prepared,
-            resolved: &j.resolved,
+        .zip(&resolved)
+        .enumerate()
+        .filter_map(|(i, (j, r))| {
+            let resolved = r.as_ref().ok()?;
+            Some((
+                i,
+                Newcomer {
+                    prepared: &j.prepared,
+                    resolved,
+                },
+            ))
         })
-        .collect();
-    let newcomers = register_newcomers(&mut *tx, &first.ctx, pii, &people).await?;
+        .unzip();
+    let mut newcomers: Vec<Option<Registered>> = vec![None; jobs.len()];
+    for (i, r) in places
+        .into_iter()
+        .zip(register_newcomers(&mut *tx, &first.ctx, pii, &people).await?)
+    {
+        newcomers[i] = r;
+    }
     let mut done = Vec::with_capacity(jobs.len());
-    for (job, registered) in jobs.iter().zip(newcomers) {
-        done.push(match registered {
-            Some(r) => Ok(r),
-            None => {
+    for ((job, resolved), registered) in jobs.iter().zip(resolved).zip(newcomers) {
+        done.push(match (registered, resolved) {
+            (Some(r), _) => Ok(r),
+            (None, Err(refused)) => Err(refused),
+            (None, Ok(resolved)) => {
                 let p = job.prepared.clone();
-                match register_resolved(&mut *tx, &job.ctx, pii, p, &job.resolved).await {
+                match register_resolved(&mut *tx, &job.ctx, pii, p, &resolved).await {
                     Ok(r) => Ok(r),
                     Err(e) if refused_before_writing(&e) => Err(e),
                     Err(e) => return Err(e),
@@ -179,8 +213,7 @@ async fn alone(store: &dyn Store, pii: &Pii, job: &Job) -> AppResult<Registered>
     loop {
         attempt += 1;
         let mut tx = store.begin().await?;
-        let result =
-            register_resolved(&mut *tx, &job.ctx, pii, job.prepared.clone(), &job.resolved).await;
+        let result = register::register(&mut *tx, &job.ctx, pii, job.prepared.clone()).await;
         match result {
             Ok(done) => {
                 tx.commit().await?;

@@ -153,20 +153,10 @@ pub async fn register(
         guide: r.guide,
     };
     let prepared = register::prepare(&registration, auth.ctx.now_ms).map_err(AppError::from)?;
-    // The program and stores are configuration: resolved on a reader, outside the write
-    // transaction, which then holds the writer only for the member's own rows.
-    let tenant = auth.ctx.principal.tenant()?;
-    let resolved = {
-        let mut reader = state.store.reader().await?;
-        register::resolve(&mut *reader, tenant, &prepared).await?
-    };
     if !headers.contains_key(IDEMPOTENCY_HEADER) {
         // Registration is idempotent by person already; without a key the request joins the
         // queue whose registrations are written many to a transaction.
-        let done = state
-            .registrar
-            .register(auth.ctx.clone(), prepared, resolved)
-            .await?;
+        let done = state.registrar.register(auth.ctx.clone(), prepared).await?;
         let answer = registration_answer(&state.pii, &done)?;
         let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);
         return Ok((
@@ -177,6 +167,13 @@ pub async fn register(
             .into_response());
     }
     // With a key, the request runs alone, its answer kept with the key in its transaction.
+    // The program and stores are configuration: resolved on a reader, outside the write
+    // transaction, which then holds the writer only for the member's own rows.
+    let tenant = auth.ctx.principal.tenant()?;
+    let resolved = {
+        let mut reader = state.store.reader().await?;
+        register::resolve(&mut *reader, tenant, &prepared).await?
+    };
     // Two first registrations of one channel account (without a phone) can race; the loser's
     // transaction is refused by the unique binding and, run again, finds the winner's customer.
     let mut attempt = 0;
