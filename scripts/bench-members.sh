@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks of the members area against a release build, on SQLite (default) or PostgreSQL
 # (PATRON_DATABASE_URL=postgres://...):
-#   1. registration through the API at RATE requests/s for DURATION s (unique phones);
+#   1. registration through the API at RATE requests/s for DURATION s (unique phones), from 256
+#      connections (many clients: with few, each waits for its answer before it sends again);
 #   2. import of a 100,000-row CSV file;
 #   3. more imports of 100,000 rows until the tenant has MEMBERS members (default 1,000,000);
 #   4. lookup by phone and by card number at 2,000 requests/s.
@@ -32,7 +33,7 @@ count() { curl -sf -H "authorization: Bearer $token" "$base/api/v1/customers?lim
 echo "== registration: POST /api/v1/members at $rate/s for ${duration}s"
 "$target/release/patron-bench" --method POST --url "$base/api/v1/members" --api-key "$token" \
   --body '{"program":"member-club","channel":"wechat_mini","store":"WXMINI001","phone":"139{n}","name":"压测会员","binding":{"external_id":"bench-{n}"}}' \
-  --rate "$rate" --duration "$duration" --warmup 2 --connections 64
+  --rate "$rate" --duration "$duration" --warmup 2 --connections 256
 echo "customers now: $(count)"
 
 # Imports of 100,000 rows each: phones 137/136/135… then a running number.

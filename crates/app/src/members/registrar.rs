@@ -27,7 +27,7 @@ use tokio::sync::{mpsc, oneshot, Mutex};
 pub const MAX_BATCH: usize = 256;
 /// Transactions of registrations open at once. More than one, so that a batch is gathered
 /// while another is written; few, since they share the database with everything else.
-const WORKERS: usize = 4;
+const WORKERS: usize = 2;
 /// Requests that may wait in the queue before callers wait to enter it.
 const QUEUE: usize = 4096;
 
