@@ -290,13 +290,17 @@ both_databases! {
         // Sent at once, so they queue while earlier ones are written and go many to a
         // transaction: 60 new people with mini program accounts, and among them a known person
         // again, a new phone with a known account, a known account with another person's phone
-        // (refused), the same new phone twice, and one request with an idempotency key.
+        // (refused before it writes: its batch goes on), another person's card number (refused
+        // after the batch wrote: its batch runs again one by one), the same new phone twice,
+        // and one request with an idempotency key.
         let mut bodies: Vec<(&str, serde_json::Value)> = (0..60)
             .map(|i| ("new", json!({"program": "club", "channel": "wechat_mini", "phone": format!("1380000{i:04}"), "name": format!("会员{i}"), "binding": {"external_id": format!("mini-{i}")}})))
             .collect();
         bodies.push(("again", json!({"program": "club", "channel": "wechat_mini", "phone": "13700000000", "binding": {"external_id": "mini-known"}})));
         bodies.push(("known account", json!({"program": "club", "channel": "wechat_mini", "phone": "13900000000", "binding": {"external_id": "mini-known"}})));
         bodies.push(("conflict", json!({"program": "club", "channel": "wechat_mini", "phone": "13700000001", "binding": {"external_id": "mini-known"}})));
+        let known_card = known.body["member"]["card_no"].as_str().unwrap().to_string();
+        bodies.push(("card taken", json!({"program": "club", "channel": "pos", "phone": "13900000003", "card_no": known_card})));
         bodies.push(("twice", json!({"program": "club", "channel": "pos", "phone": "13900000001"})));
         bodies.push(("twice", json!({"program": "club", "channel": "pos", "phone": "13900000001"})));
         let mut tasks = Vec::new();
@@ -324,6 +328,7 @@ both_databases! {
                 }
                 "again" | "known account" => assert_eq!((r.status, member.as_str()), (200, known_member.as_str()), "{what}: {}", r.text),
                 "conflict" => assert_eq!((r.status, r.code()), (409, "identity_conflict"), "{}", r.text),
+                "card taken" => assert_eq!((r.status, r.code()), (409, "card_no_taken"), "{}", r.text),
                 _ => twice.push((r.status, member)),
             }
         }
@@ -359,7 +364,9 @@ both_databases! {
         // and the refused request bound nothing).
         let d = admin.get(&format!("/api/v1/customers/{}", known.body["customer"]["id"].as_str().unwrap())).await.body;
         assert_eq!(d["bindings"].as_array().unwrap().len(), 1);
-        assert_eq!(admin.get("/api/v1/members/lookup?phone=13900000000").await.status, 404);
+        for phone in ["13900000000", "13900000003"] {
+            assert_eq!(admin.get(&format!("/api/v1/members/lookup?phone={phone}")).await.status, 404);
+        }
     }
 
     async fn the_demo_tenant_gets_plausible_members(app) {
