@@ -88,17 +88,15 @@ pub async fn lookup(store: &dyn Store, ctx: &Ctx, pii: &Pii, l: &Lookup) -> AppR
         .into());
     }
     let mut r = store.reader().await?;
-    // The phone lookup yields the customer itself; the others name it, read next.
+    // The phone and card lookups yield the customer itself; the others name it, read next.
     let customer = if let Some(phone) = &l.phone {
         let phone = Phone::parse(phone)?;
         r.customer_by_phone(t, &pii.index(t, Field::Phone, phone.as_str()))
             .await?
+    } else if let Some(card) = &l.card_no {
+        r.customer_by_card(t, card.trim()).await?
     } else {
-        let customer_id = if let Some(card) = &l.card_no {
-            r.member_by_card(t, card.trim())
-                .await?
-                .map(|m| m.customer_id)
-        } else if let Some(ext) = &l.external_id {
+        let customer_id = if let Some(ext) = &l.external_id {
             let channel =
                 Channel::parse_field("channel", l.channel.as_deref().unwrap_or_default())?;
             r.active_binding(t, channel, ext.trim())

@@ -6,7 +6,7 @@
 
 use super::import_file::{self, Format, Table};
 use super::import_rows::{self, Columns, ReadyRow};
-use super::model::ImportJob;
+use super::model::{CustomerFilter, ImportJob};
 use super::newcomers::{self, Newcomer};
 use super::register;
 use crate::context::Ctx;
@@ -194,7 +194,12 @@ async fn process(
     // Batches go two at a time, each on its own connection: while the database writes one,
     // the server prepares the other. Results are counted in file order.
     let chunks: Vec<&[ReadyRow]> = sorted.ready.chunks(BATCH).collect();
-    let mut batches: usize = 0;
+    // The member tables' statistics are refreshed whenever the job has added half as many
+    // customers again as the tenant had at the last refresh, so the planner never counts them at
+    // less than two thirds of their size; a tenant with many customers already needs none until
+    // the end. (Each refresh samples five tables: one per batch would cost more than the batch.)
+    let mut counted = customer_count(store, ctx).await?;
+    let mut created_then = 0;
     for group in chunks.chunks(BATCHES_AT_ONCE) {
         let mut batch_ctx = ctx.clone();
         batch_ctx.now_ms = now();
@@ -228,13 +233,11 @@ async fn process(
         }
         job.processed_rows = job.created_rows + job.merged_rows + job.failed_rows;
         save(store, job).await?;
-        // The member tables grow as the job runs: their statistics are refreshed after the
-        // 1st, 2nd, 4th, 8th… batch, so the planner never counts them at less than half their
-        // size (each refresh samples the tables; one per batch would cost more than the batch).
-        let before = batches;
-        batches += group.len();
-        if (before + 1..=batches).any(usize::is_power_of_two) {
+        let added = u64::try_from(job.created_rows - created_then).unwrap_or(0);
+        if added * 2 > counted {
             store.refresh_statistics().await?;
+            counted += added;
+            created_then = job.created_rows;
         }
     }
     store.refresh_statistics().await?;
@@ -248,6 +251,21 @@ async fn process(
     job.finished_at_ms = Some(now());
     tx.update_import_job(job).await?;
     tx.commit().await
+}
+
+/// How many customers the tenant has.
+async fn customer_count(store: &dyn Store, ctx: &Ctx) -> AppResult<u64> {
+    let t = ctx.principal.tenant()?;
+    let q = ListQuery {
+        limit: 1,
+        ..ListQuery::default()
+    };
+    let page = store
+        .reader()
+        .await?
+        .customers(t, &CustomerFilter::default(), &q)
+        .await?;
+    Ok(page.total)
 }
 
 /// What happened to one row: `Ok(true)` a new member, `Ok(false)` an existing one.

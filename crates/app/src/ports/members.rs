@@ -32,6 +32,12 @@ pub trait MembersReads: Send {
         t: TenantId,
         phone_index: &[u8],
     ) -> AppResult<Option<StoredCustomer>>;
+    /// The customer holding the member account with this card number.
+    async fn customer_by_card(
+        &mut self,
+        t: TenantId,
+        card_no: &str,
+    ) -> AppResult<Option<StoredCustomer>>;
     /// Which of these phone indexes a customer of the tenant has.
     async fn known_phones(
         &mut self,

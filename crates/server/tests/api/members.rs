@@ -62,6 +62,16 @@ both_databases! {
         // A second member gets the next card number.
         let r = admin.post("/api/v1/members", &json!({"program": "club", "channel": "pos", "store": "POS001", "phone": "13900000000"})).await;
         assert_eq!(r.body["member"]["card_no"], "1000000002");
+
+        // Found by card number: the card's customer and its member accounts.
+        let found = admin.get("/api/v1/members/lookup?card_no=%201000000001%20").await;
+        assert_eq!(found.status, 200, "{}", found.text);
+        assert_eq!(found.body["customer"]["id"].as_str(), Some(customer));
+        assert_eq!(found.body["customer"]["phone"], "13812345678");
+        assert_eq!(found.body["members"].as_array().unwrap().len(), 1);
+        assert_eq!(found.body["members"][0]["id"].as_str(), Some(id));
+        let r = admin.get("/api/v1/members/lookup?card_no=1000000009").await;
+        assert_eq!((r.status, r.code()), (404, "not_found"));
     }
 
     async fn the_same_phone_from_a_second_channel_is_the_same_customer(app) {
@@ -240,6 +250,8 @@ both_databases! {
         assert_eq!(other.get(&format!("/api/v1/customers/{customer}")).await.status, 404);
         assert_eq!(other.get("/api/v1/customers").await.body["total"], 0);
         assert_eq!(other.get("/api/v1/members/lookup?phone=13812345678").await.status, 404);
+        let card = r.body["member"]["card_no"].as_str().unwrap();
+        assert_eq!(other.get(&format!("/api/v1/members/lookup?card_no={card}")).await.status, 404);
         assert_eq!(other.post(&format!("/api/v1/members/{member}/freeze"), &json!({})).await.status, 404);
         // The same phone in another tenant is another customer.
         member_club(&other).await;

@@ -200,6 +200,20 @@ macro_rules! impl_members_reads {
                 sql.push(" AND phone_index = ").bind(Arg::Blob(ix.to_vec()));
                 one(&mut self.read_conn()?, &sql, rows::customer).await
             }
+            async fn customer_by_card(
+                &mut self,
+                t: TenantId,
+                card_no: &str,
+            ) -> AppResult<Option<StoredCustomer>> {
+                let sql = sql!(
+                    "SELECT c.* FROM member_accounts m JOIN customers c \
+                     ON c.tenant_id = m.tenant_id AND c.id = m.customer_id \
+                     WHERE m.tenant_id = $1 AND m.card_no = $2",
+                    t.get(),
+                    card_no
+                );
+                one(&mut self.read_conn()?, &sql, rows::customer).await
+            }
             async fn known_phones(
                 &mut self,
                 t: TenantId,
