@@ -95,16 +95,25 @@ impl Sql {
     /// Appends the rows of a multi-row `VALUES` list: `($1, $2), ($3, $4)`.
     pub fn values(&mut self, rows: impl IntoIterator<Item = Vec<Arg>>) -> &mut Self {
         for (i, row) in rows.into_iter().enumerate() {
-            self.push(if i == 0 { "(" } else { ", (" });
-            for (j, arg) in row.into_iter().enumerate() {
-                if j > 0 {
-                    self.push(", ");
-                }
-                self.bind(arg);
+            if i > 0 {
+                self.push(", ");
             }
-            self.push(")");
+            self.list(row);
         }
         self
+    }
+
+    /// Appends a parenthesised list of placeholders bound to `args`: `($1, $2)`, e.g. after
+    /// `IN`.
+    pub fn list(&mut self, args: impl IntoIterator<Item = Arg>) -> &mut Self {
+        self.push("(");
+        for (i, arg) in args.into_iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.bind(arg);
+        }
+        self.push(")")
     }
 
     pub fn arg_list(&self) -> &[Arg] {

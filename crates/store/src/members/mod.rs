@@ -223,14 +223,8 @@ macro_rules! impl_members_reads {
                 let mut known = Vec::new();
                 for chunk in ixs.chunks(1000) {
                     let mut sql = by_tenant("SELECT phone_index FROM customers", t);
-                    sql.push(" AND phone_index IN (");
-                    for (i, ix) in chunk.iter().enumerate() {
-                        if i > 0 {
-                            sql.push(", ");
-                        }
-                        sql.bind(Arg::Blob(ix.clone()));
-                    }
-                    sql.push(")");
+                    sql.push(" AND phone_index IN ")
+                        .list(chunk.iter().map(|ix| Arg::Blob(ix.clone())));
                     for row in all(&mut conn, &sql).await? {
                         known.push(row.bytes("phone_index")?);
                     }
@@ -367,14 +361,8 @@ macro_rules! impl_members_reads {
                     let mut sql = by_tenant("SELECT external_id FROM channel_bindings", t);
                     sql.push(" AND channel = ")
                         .bind(Arg::Text(channel.code().to_string()))
-                        .push(" AND bound = 1 AND external_id IN (");
-                    for (i, id) in chunk.iter().enumerate() {
-                        if i > 0 {
-                            sql.push(", ");
-                        }
-                        sql.bind(Arg::Text(id.clone()));
-                    }
-                    sql.push(")");
+                        .push(" AND bound = 1 AND external_id IN ")
+                        .list(chunk.iter().map(|id| Arg::Text(id.clone())));
                     for row in all(&mut conn, &sql).await? {
                         bound.push(row.text("external_id")?);
                     }
