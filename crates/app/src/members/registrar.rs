@@ -101,7 +101,12 @@ async fn work(store: Arc<dyn Store>, pii: Arc<Pii>, rx: Arc<Mutex<mpsc::Receiver
             by_tenant.entry(tenant).or_default().push(job);
         }
         for (_, jobs) in by_tenant {
-            run(&*store, &pii, jobs).await;
+            // On a task of its own, so that a panic costs its batch (whose callers get an
+            // error when their answers are dropped), not the worker.
+            let (store, pii) = (store.clone(), pii.clone());
+            if let Err(e) = tokio::spawn(async move { run(&*store, &pii, jobs).await }).await {
+                tracing::error!(error = %e, "a batch of registrations panicked");
+            }
         }
     }
 }
