@@ -59,23 +59,23 @@ where
         op,
     )
     .await?;
-    let status = StatusCode::from_u16(outcome.response.status).unwrap_or(StatusCode::OK);
-    // A use case may keep what it did and still answer with a problem (a lapsed transfer).
-    let content_type = if status.is_client_error() {
-        "application/problem+json"
-    } else {
-        "application/json"
-    };
-    let mut response = (
-        status,
-        [(header::CONTENT_TYPE, content_type)],
-        outcome.response.body,
-    )
-        .into_response();
+    let mut response = respond(outcome.response);
     if outcome.replayed {
         response
             .headers_mut()
             .insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
     Ok(response)
+}
+
+/// The HTTP response of a use case's answer.
+pub fn respond(answer: StoredResponse) -> Response {
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);
+    // A use case may keep what it did and still answer with a problem (a lapsed transfer).
+    let content_type = if status.is_client_error() {
+        "application/problem+json"
+    } else {
+        "application/json"
+    };
+    (status, [(header::CONTENT_TYPE, content_type)], answer.body).into_response()
 }

@@ -9,11 +9,10 @@
 //! phone or an account twice in the batch) is left to
 //! [`super::register::register_resolved`], which has the rules for it.
 
-use super::model::StoredCustomer;
 use super::profile;
 use super::register::{self, Prepared, Registered, Resolved};
 use crate::context::Ctx;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::pii::{Field, Pii};
 use crate::ports::Tx;
 use crate::secrets::new_uuid;
@@ -129,7 +128,7 @@ pub async fn register_newcomers(
         members.push(register::new_member(
             t, customer, n.prepared, n.resolved, card_no, ctx.now_ms,
         ));
-        registered.push(i);
+        registered.push((i, customer));
     }
     let mut pending: Vec<usize> = (0..members.len()).collect();
     for attempt in 0.. {
@@ -148,8 +147,7 @@ pub async fn register_newcomers(
     let mut tier_records = Vec::with_capacity(members.len());
     let mut accounts = Vec::new();
     let mut bindings = Vec::new();
-    let by_id: HashMap<CustomerId, &StoredCustomer> = customers.iter().map(|c| (c.id, c)).collect();
-    for (member, &i) in members.iter().zip(&registered) {
+    for (member, &(i, customer)) in members.iter().zip(&registered) {
         let n = people[i];
         let (record, opened) = register::openings(member, n.resolved);
         tier_records.push(record);
@@ -164,11 +162,8 @@ pub async fn register_newcomers(
                 ctx.now_ms,
             ));
         }
-        let customer = by_id
-            .get(&member.customer_id)
-            .ok_or_else(|| AppError::Store("registered member without its customer".into()))?;
         done[i] = Some(Registered {
-            customer: (*customer).clone(),
+            customer: customer.clone(),
             member: member.clone(),
             created_member: true,
             created_customer: true,

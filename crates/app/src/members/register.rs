@@ -294,6 +294,12 @@ pub async fn register_resolved(
     })
 }
 
+/// Whether a refusal is a unique index's answer to a registration that raced another one (two
+/// first registrations of one channel account): run again, it finds the winner's customer.
+pub fn lost_race(code: &str) -> bool {
+    code == "binding_taken" || code == "duplicate"
+}
+
 /// Generated card numbers tried before a registration gives up (each one taken means a supplied
 /// card number holds it).
 pub(crate) const CARD_TRIES: usize = 20;

@@ -242,7 +242,6 @@ fn refused_before_writing(e: &AppError) -> bool {
     )
 }
 
-/// A refusal by a unique index that a second try can resolve.
 fn raced(e: &AppError) -> bool {
-    matches!(e, AppError::Conflict { code, .. } if *code == "binding_taken" || *code == "duplicate")
+    matches!(e, AppError::Conflict { code, .. } if register::lost_race(code))
 }

@@ -539,10 +539,7 @@ impl MembersWrites for SqlTx {
     }
 
     async fn insert_binding(&mut self, b: &Binding) -> AppResult<()> {
-        self.exec(&sql!("INSERT INTO channel_bindings (tenant_id, id, customer_id, channel, account_type, external_id, openid, \
-             unionid, nickname, store_id, bound, bound_at_ms, unbound_at_ms, created_at_ms, updated_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)", b.tenant_id.get(), b.id.to_string(), b.customer_id.to_string(), b.channel.code(), &b.account_type, &b.external_id, b.openid.clone(), b.unionid.clone(), b.nickname.clone(), b.store_id.clone(), flag(b.bound), b.bound_at_ms, b.unbound_at_ms, b.created_at_ms, b.updated_at_ms)).await?;
-        Ok(())
+        bulk::insert_openings(self, &[], &[], std::slice::from_ref(b)).await
     }
 
     async fn unbind(

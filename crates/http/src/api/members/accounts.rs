@@ -6,12 +6,12 @@ use super::views::{
 };
 use crate::auth::{perm, Auth};
 use crate::body::ApiJson;
-use crate::mutate::{mutate, stored, IDEMPOTENCY_HEADER};
+use crate::mutate::{mutate, respond, stored, IDEMPOTENCY_HEADER};
 use crate::problem::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use patron_app::members::accounts::{self, Lookup};
@@ -157,14 +157,7 @@ pub async fn register(
         // Registration is idempotent by person already; without a key the request joins the
         // queue whose registrations are written many to a transaction.
         let done = state.registrar.register(auth.ctx.clone(), prepared).await?;
-        let answer = registration_answer(&state.pii, &done)?;
-        let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);
-        return Ok((
-            status,
-            [(header::CONTENT_TYPE, "application/json")],
-            answer.body,
-        )
-            .into_response());
+        return Ok(respond(registration_answer(&state.pii, &done)?));
     }
     // With a key, the request runs alone, its answer kept with the key in its transaction.
     // The program and stores are configuration: resolved on a reader, outside the write
@@ -191,9 +184,7 @@ pub async fn register(
         })
         .await;
         match result {
-            Err(e) if attempt < 2 && (e.code == "binding_taken" || e.code == "duplicate") => {
-                continue
-            }
+            Err(e) if attempt < 2 && register::lost_race(e.code) => continue,
             other => return other,
         }
     }
