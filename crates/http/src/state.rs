@@ -1,10 +1,11 @@
 //! What every handler can reach: the store, the clock, the API-key cache, the PII cipher, the
-//! registration queue and settings.
+//! registration and order queues and settings.
 
 use patron_app::api_keys::KeyCache;
 use patron_app::clock::Clock;
 use patron_app::members::registrar::Registrar;
 use patron_app::orders::config_cache::ConfigCache;
+use patron_app::orders::desk::OrderDesk;
 use patron_app::pii::Pii;
 use patron_app::Store;
 use std::sync::Arc;
@@ -20,6 +21,8 @@ pub struct AppState {
     pub order_config: Arc<ConfigCache>,
     /// Registrations through the API, written many to a transaction under load.
     pub registrar: Registrar,
+    /// Orders through the API, written many to a transaction under load.
+    pub orders: OrderDesk,
 }
 
 /// Settings of the HTTP layer.
@@ -49,6 +52,7 @@ impl AppState {
     ) -> Self {
         Self {
             registrar: Registrar::start(store.clone(), pii.clone()),
+            orders: OrderDesk::start(store.clone()),
             store,
             clock,
             keys: Arc::new(KeyCache::default()),

@@ -1,14 +1,18 @@
 //! Storage of the transaction center: orders with their lines, payments and discounts, the
 //! window sums the tier engine reads, and the outbox.
 
+mod inserts;
 mod rows;
+mod together;
+
+use inserts::{discount_insert, line_inserts, order_inserts, outbox_insert, payment_insert};
 
 use crate::points::record as point_record;
 use crate::reads::{all, optional, page, page_rows, ListSpec, ReadConn, SqlReader};
 use crate::sql::{sql, Arg, Sql};
 use crate::writes::SqlTx;
 use async_trait::async_trait;
-use patron_app::members::model::MemberAccount;
+use patron_app::members::model::{MemberAccount, PointAccount};
 use patron_app::model::{ListQuery, Page};
 use patron_app::orders::model::{
     IssuedPoints, OrderFilter, OutboxEvent, StoredDiscount, StoredLine, StoredOrder, StoredPayment,
@@ -448,47 +452,10 @@ impl_orders_reads!(SqlTx);
 #[async_trait]
 impl OrdersWrites for SqlTx {
     async fn insert_order(&mut self, o: &StoredOrder) -> AppResult<bool> {
-        let changed = self
-            .exec(&sql!(
-                "INSERT INTO orders (tenant_id, id, channel, external_no, direction, original_order_id, store_id, \
-                 member_id, customer_id, program_id, identity_kind, identity_value, order_type, ordered_at_ms, \
-                 paid_at_ms, employee, salesperson, guest_count, remark, item_quantity, total_fen, receivable_fen, \
-                 discount_fen, paid_fen, points_change, unknown_products, refund_status, status, created_by, \
-                 created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-                 $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30) \
-                 ON CONFLICT (tenant_id, channel, external_no) DO NOTHING",
-                o.tenant_id.get(),
-                &o.id,
-                o.channel.code(),
-                &o.external_no,
-                o.direction.as_str(),
-                o.original_order_id.clone(),
-                &o.store_id,
-                o.member_id.map(|m| m.to_string()),
-                o.customer_id.map(|c| c.to_string()),
-                o.program_id.clone(),
-                o.identity_kind.clone(),
-                o.identity_value.clone(),
-                o.order_type.clone(),
-                o.ordered_at_ms,
-                o.paid_at_ms,
-                o.employee.clone(),
-                o.salesperson.clone(),
-                o.guest_count,
-                o.remark.clone(),
-                o.item_quantity,
-                o.total_fen,
-                o.receivable_fen,
-                o.discount_fen,
-                o.paid_fen,
-                o.points_change,
-                o.unknown_products,
-                &o.refund_status,
-                &o.status,
-                &o.created_by,
-                o.created_at_ms
-            ))
-            .await?;
+        let mut changed = 0;
+        for sql in order_inserts(std::slice::from_ref(o), "") {
+            changed += self.exec(&sql).await?;
+        }
         Ok(changed > 0)
     }
 
@@ -614,6 +581,37 @@ impl OrdersWrites for SqlTx {
         parts.extend(outbox_insert(events));
         self.exec_together(parts).await
     }
+
+    async fn insert_new_orders(&mut self, orders: &[StoredOrder]) -> AppResult<Vec<String>> {
+        self.insert_orders_new(orders).await
+    }
+
+    async fn record_purchases(
+        &mut self,
+        t: TenantId,
+        purchases: &[(MemberId, i64)],
+    ) -> AppResult<Vec<MemberAccount>> {
+        self.record_purchases_of(t, purchases).await
+    }
+
+    async fn lock_point_accounts_of(
+        &mut self,
+        t: TenantId,
+        members: &[MemberId],
+    ) -> AppResult<Vec<PointAccount>> {
+        self.lock_accounts_of_members(t, members).await
+    }
+
+    async fn finish_orders(
+        &mut self,
+        t: TenantId,
+        points_changes: &[(String, i64)],
+        retention: &[(MemberId, RetentionCounters, i64)],
+        events: &[OutboxEvent],
+    ) -> AppResult<()> {
+        self.finish_orders_of(t, points_changes, retention, events)
+            .await
+    }
 }
 
 fn points_change_sql(t: TenantId, order: &str, change: i64) -> Sql {
@@ -623,104 +621,4 @@ fn points_change_sql(t: TenantId, order: &str, change: i64) -> Sql {
         order,
         change
     )
-}
-
-fn line_inserts(lines: &[StoredLine]) -> Vec<Sql> {
-    lines
-        .chunks(200)
-        .map(|chunk| {
-            let mut sql = Sql::new(
-                "INSERT INTO order_lines (tenant_id, order_id, line_no, product_code, product_title, \
-                 product_known, quantity, unit_price_fen, original_fen, receivable_fen, coupon_fen, discount_fen, \
-                 net_fen, net_ex_tax_fen, points_amount_fen, original_line_no, refunded_quantity, refunded_fen) VALUES ",
-            );
-            sql.values(chunk.iter().map(|l| {
-                vec![
-                    Arg::Int(l.tenant_id.get()),
-                    Arg::from(&l.order_id),
-                    Arg::Int(l.line_no),
-                    Arg::from(&l.product_code),
-                    Arg::from(l.product_title.clone()),
-                    Arg::from(l.product_known),
-                    Arg::Int(l.quantity),
-                    Arg::Int(l.unit_price_fen),
-                    Arg::Int(l.original_fen),
-                    Arg::Int(l.receivable_fen),
-                    Arg::Int(l.coupon_fen),
-                    Arg::Int(l.discount_fen),
-                    Arg::Int(l.net_fen),
-                    Arg::from(l.net_ex_tax_fen),
-                    Arg::Int(l.points_amount_fen),
-                    Arg::from(l.original_line_no),
-                    Arg::Int(l.refunded_quantity),
-                    Arg::Int(l.refunded_fen),
-                ]
-            }));
-            sql
-        })
-        .collect()
-}
-
-fn payment_insert(payments: &[StoredPayment]) -> Option<Sql> {
-    if payments.is_empty() {
-        return None;
-    }
-    let mut sql = Sql::new(
-        "INSERT INTO order_payments (tenant_id, order_id, seq, method_code, method_name, paid_fen, \
-         received_fen, coupon_code) VALUES ",
-    );
-    sql.values(payments.iter().map(|p| {
-        vec![
-            Arg::Int(p.tenant_id.get()),
-            Arg::from(&p.order_id),
-            Arg::Int(p.seq),
-            Arg::from(&p.method_code),
-            Arg::from(p.method_name.clone()),
-            Arg::Int(p.paid_fen),
-            Arg::Int(p.received_fen),
-            Arg::from(p.coupon_code.clone()),
-        ]
-    }));
-    Some(sql)
-}
-
-fn discount_insert(discounts: &[StoredDiscount]) -> Option<Sql> {
-    if discounts.is_empty() {
-        return None;
-    }
-    let mut sql = Sql::new(
-        "INSERT INTO order_discounts (tenant_id, order_id, seq, kind, code, amount_fen, reference) VALUES ",
-    );
-    sql.values(discounts.iter().map(|d| {
-        vec![
-            Arg::Int(d.tenant_id.get()),
-            Arg::from(&d.order_id),
-            Arg::Int(d.seq),
-            Arg::from(&d.kind),
-            Arg::from(d.code.clone()),
-            Arg::Int(d.amount_fen),
-            Arg::from(d.reference.clone()),
-        ]
-    }));
-    Some(sql)
-}
-
-fn outbox_insert(events: &[OutboxEvent]) -> Option<Sql> {
-    if events.is_empty() {
-        return None;
-    }
-    let mut sql = Sql::new(
-        "INSERT INTO outbox (tenant_id, id, topic, subject_id, payload, created_at_ms) VALUES ",
-    );
-    sql.values(events.iter().map(|e| {
-        vec![
-            Arg::Int(e.tenant_id.get()),
-            Arg::from(&e.id),
-            Arg::from(e.topic),
-            Arg::from(&e.subject_id),
-            Arg::Text(e.payload.to_string()),
-            Arg::Int(e.created_at_ms),
-        ]
-    }));
-    Some(sql)
 }

@@ -77,13 +77,11 @@ pub fn header(
     }
 }
 
+/// The order's lines, payments and discounts as rows.
+pub type Documents = (Vec<StoredLine>, Vec<StoredPayment>, Vec<StoredDiscount>);
+
 /// The order's lines, payments and discounts as rows; amounts signed by direction.
-pub async fn write_documents(
-    tx: &mut dyn Tx,
-    p: &Prepared,
-    order: &StoredOrder,
-    o: &NewOrder,
-) -> AppResult<Vec<StoredLine>> {
+pub fn documents(p: &Prepared, order: &StoredOrder, o: &NewOrder) -> Documents {
     let sign = o.direction.sign();
     let t = order.tenant_id;
     let lines: Vec<StoredLine> = o
@@ -140,6 +138,17 @@ pub async fn write_documents(
             reference: x.reference.clone(),
         })
         .collect();
+    (lines, payments, discounts)
+}
+
+/// Writes the order's [`documents`]; returns its lines.
+pub async fn write_documents(
+    tx: &mut dyn Tx,
+    p: &Prepared,
+    order: &StoredOrder,
+    o: &NewOrder,
+) -> AppResult<Vec<StoredLine>> {
+    let (lines, payments, discounts) = documents(p, order, o);
     tx.insert_order_documents(&lines, &payments, &discounts)
         .await?;
     Ok(lines)
@@ -161,6 +170,28 @@ pub fn event(order: &StoredOrder, topic: &'static str, payload: serde_json::Valu
         payload,
         created_at_ms: order.created_at_ms,
     }
+}
+
+/// The events of an accepted order: `order.completed`, and `tier.changed` when it moved the
+/// member up.
+pub fn completion_events(order: &StoredOrder, tier_change: Option<&TierRecord>) -> Vec<OutboxEvent> {
+    let mut events = vec![event(
+        order,
+        "order.completed",
+        serde_json::json!({
+            "member_id": order.member_id.map(|m| m.to_string()),
+            "paid_fen": order.paid_fen,
+            "points": order.points_change,
+        }),
+    )];
+    if let Some(r) = tier_change {
+        events.push(event(
+            order,
+            "tier.changed",
+            serde_json::json!({"member_id": r.member_id.to_string(), "tier_id": r.tier_id, "type": r.record_type.as_str()}),
+        ));
+    }
+    events
 }
 
 /// Accepts a normal order; a refund goes through [`super::refund::refund`].
@@ -258,22 +289,7 @@ pub async fn accept(tx: &mut dyn Tx, ctx: &Ctx, p: Prepared) -> AppResult<Accept
             retention = Some((member.id, counters, ctx.now_ms));
         }
     }
-    events.push(event(
-        &order,
-        "order.completed",
-        serde_json::json!({
-            "member_id": order.member_id.map(|m| m.to_string()),
-            "paid_fen": order.paid_fen,
-            "points": order.points_change,
-        }),
-    ));
-    if let Some(r) = &tier_change {
-        events.push(event(
-            &order,
-            "tier.changed",
-            serde_json::json!({"member_id": r.member_id.to_string(), "tier_id": r.tier_id, "type": r.record_type.as_str()}),
-        ));
-    }
+    events.extend(completion_events(&order, tier_change.as_ref()));
     tx.finish_order(t, &order.id, points_change, retention, &events)
         .await?;
     Ok(Accepted {

@@ -7,7 +7,8 @@ use super::model::StoredOrder;
 use super::resolve::Prepared;
 use crate::context::Ctx;
 use crate::error::AppResult;
-use crate::members::model::MemberAccount;
+use crate::members::model::{MemberAccount, PointAccount};
+use crate::points::model::PointRecord;
 use crate::points::ledger;
 use crate::ports::Tx;
 use crate::secrets::new_uuid;
@@ -16,7 +17,7 @@ use patron_domain::orders::earning::{earning_amount, earning_share};
 use patron_domain::points::rule::{
     order_points, Earned as RuleEarned, Line, OrderFacts, PointRule,
 };
-use patron_domain::points::Operation;
+use patron_domain::points::{Ledger, Operation, Posting};
 use std::collections::{BTreeMap, HashMap};
 
 /// What an order earned: all points, those counted towards tiers, and the records written.
@@ -133,6 +134,58 @@ pub fn firings(p: &Prepared, tier: &str) -> Vec<RuleEarned<String>> {
     )
 }
 
+/// An order's firings by point group, in the order the groups' accounts are taken.
+pub fn by_group(fired: Vec<RuleEarned<String>>) -> BTreeMap<String, Vec<RuleEarned<String>>> {
+    let mut out: BTreeMap<String, Vec<RuleEarned<String>>> = BTreeMap::new();
+    for e in fired {
+        out.entry(e.point_group.clone()).or_default().push(e);
+    }
+    out
+}
+
+/// The postings of one point group's firings on `book`, the ledger of the member's `account` in
+/// that group; adds their points to `out`'s totals (`counted`: the group whose upgradeable
+/// points the retention counter holds).
+#[allow(clippy::too_many_arguments)]
+pub fn postings(
+    ctx: &Ctx,
+    p: &Prepared,
+    order: &StoredOrder,
+    account: &PointAccount,
+    book: &mut Ledger<String>,
+    fired: Vec<RuleEarned<String>>,
+    counted: Option<&str>,
+    out: &mut Earned,
+) -> Vec<(Posting<String>, PointRecord)> {
+    let mut postings = Vec::with_capacity(fired.len());
+    for e in fired {
+        let rule = p.rules.point_rules.iter().find(|r| r.id == e.rule);
+        let expires_at_ms = rule.and_then(|r| expiry_ms(order.ordered_at_ms, &r.validity, p.tz));
+        let posting = book.earn(
+            new_uuid().to_string(),
+            Operation::Transaction,
+            e.points,
+            expires_at_ms,
+            ctx.now_ms,
+        );
+        let mut record = ledger::new_record(ctx, account, None);
+        record.effective_at_ms = order.ordered_at_ms;
+        record.expires_at_ms = expires_at_ms;
+        record.counts_for_upgrade = e.counts_for_upgrade;
+        record.source_channel = Some(order.channel.code().to_string());
+        record.point_rule_id = Some(e.rule.clone());
+        record.cost_center_id = e.cost_center.clone();
+        record.order_id = Some(order.id.clone());
+        record.order_line_id = Some(p.order.lines[e.line].line_no.to_string());
+        out.total += e.points;
+        if e.counts_for_upgrade && counted.is_none_or(|g| g == account.point_group_id) {
+            out.upgradeable += e.points;
+        }
+        postings.push((posting, record));
+    }
+    postings
+}
+
 /// Posts the order's transaction points to the member's accounts, one account after another in
 /// a fixed order (so concurrent orders cannot deadlock); `tier` is the member's active tier.
 pub async fn transaction_points(
@@ -144,43 +197,21 @@ pub async fn transaction_points(
     order: &StoredOrder,
 ) -> AppResult<Earned> {
     let t = member.tenant_id;
-    let fired = firings(p, tier);
     let counted = crate::tiers::upgrade::counted_group(&p.rules);
-    let mut by_group: BTreeMap<String, Vec<RuleEarned<String>>> = BTreeMap::new();
-    for e in fired {
-        by_group.entry(e.point_group.clone()).or_default().push(e);
-    }
     let mut out = Earned::default();
-    for (group, fired) in by_group {
+    for (group, fired) in by_group(firings(p, tier)) {
         let (account, mut book) =
             ledger::open_to_earn(tx, t, member.id, &group, ctx.now_ms).await?;
-        let mut postings = Vec::with_capacity(fired.len());
-        for e in fired {
-            let rule = p.rules.point_rules.iter().find(|r| r.id == e.rule);
-            let expires_at_ms =
-                rule.and_then(|r| expiry_ms(order.ordered_at_ms, &r.validity, p.tz));
-            let posting = book.earn(
-                new_uuid().to_string(),
-                Operation::Transaction,
-                e.points,
-                expires_at_ms,
-                ctx.now_ms,
-            );
-            let mut record = ledger::new_record(ctx, &account, None);
-            record.effective_at_ms = order.ordered_at_ms;
-            record.expires_at_ms = expires_at_ms;
-            record.counts_for_upgrade = e.counts_for_upgrade;
-            record.source_channel = Some(order.channel.code().to_string());
-            record.point_rule_id = Some(e.rule.clone());
-            record.cost_center_id = e.cost_center.clone();
-            record.order_id = Some(order.id.clone());
-            record.order_line_id = Some(p.order.lines[e.line].line_no.to_string());
-            out.total += e.points;
-            if e.counts_for_upgrade && counted.as_ref().is_none_or(|g| *g == group) {
-                out.upgradeable += e.points;
-            }
-            postings.push((posting, record));
-        }
+        let postings = postings(
+            ctx,
+            p,
+            order,
+            &account,
+            &mut book,
+            fired,
+            counted.as_deref(),
+            &mut out,
+        );
         out.records
             .extend(ledger::write_all(tx, &book, postings, ctx.now_ms).await?);
     }

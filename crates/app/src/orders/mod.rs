@@ -4,6 +4,7 @@
 pub mod accept;
 pub mod config_cache;
 pub mod demo;
+pub mod desk;
 pub mod earn;
 pub mod model;
 pub mod points_used;
@@ -11,3 +12,4 @@ pub mod read;
 pub mod refund;
 pub mod resolve;
 pub mod simulate;
+pub mod together;

@@ -302,6 +302,44 @@ pub async fn write(
         .ok_or_else(|| AppError::Store("a posting wrote no record".into()))
 }
 
+/// What [`write_all`] writes for postings made one after another on the same ledger, without
+/// writing it: every record, the relations, and each older source and debt once, with what is
+/// finally left in it (a record written now already holds its final remaining points and debt).
+#[derive(Debug, Clone, Default)]
+pub struct Collected {
+    pub records: Vec<PointRecord>,
+    pub relations: Vec<PointRelation>,
+    pub remaining: Vec<(String, i64)>,
+    pub debts: Vec<(String, i64)>,
+}
+
+pub fn collect(
+    after: &Ledger<String>,
+    postings: &[(Posting<String>, PointRecord)],
+    now_ms: i64,
+) -> Collected {
+    let mut relations = Vec::new();
+    let mut remaining = std::collections::BTreeMap::new();
+    let mut debts = std::collections::BTreeMap::new();
+    let mut records = Vec::with_capacity(postings.len());
+    for (posting, record) in postings {
+        let c = changes(after, posting, record.clone(), now_ms);
+        relations.extend(c.relations);
+        remaining.extend(c.remaining);
+        debts.extend(c.debts);
+        records.push(c.record);
+    }
+    let new = |id: &String| records.iter().any(|r: &PointRecord| &r.id == id);
+    let remaining = remaining.into_iter().filter(|(id, _)| !new(id)).collect();
+    let debts = debts.into_iter().filter(|(id, _)| !new(id)).collect();
+    Collected {
+        records,
+        relations,
+        remaining,
+        debts,
+    }
+}
+
 /// [`write`] for several postings to one account made one after another on the same ledger:
 /// every record, the relations, each touched source and debt once, then the balances once, all
 /// in one round trip where the database allows.
@@ -316,29 +354,17 @@ pub async fn write_all(
     };
     let t = first.tenant_id;
     let account = first.account_id.clone();
-    let mut relations = Vec::new();
-    let mut remaining = std::collections::BTreeMap::new();
-    let mut debts = std::collections::BTreeMap::new();
-    let mut written = Vec::with_capacity(postings.len());
-    for (posting, record) in &postings {
-        let c = changes(after, posting, record.clone(), now_ms);
-        relations.extend(c.relations);
-        remaining.extend(c.remaining);
-        debts.extend(c.debts);
-        written.push(c.record);
-    }
-    let remaining: Vec<(String, i64)> = remaining.into_iter().collect();
-    let debts: Vec<(String, i64)> = debts.into_iter().collect();
+    let c = collect(after, &postings, now_ms);
     tx.post_points(
         t,
         &account,
-        &written,
-        &relations,
-        &remaining,
-        &debts,
+        &c.records,
+        &c.relations,
+        &c.remaining,
+        &c.debts,
         after.balances,
         now_ms,
     )
     .await?;
-    Ok(written)
+    Ok(c.records)
 }

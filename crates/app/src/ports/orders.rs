@@ -2,7 +2,7 @@
 //! figures the tier engine reads from them, and the outbox.
 
 use crate::error::AppResult;
-use crate::members::model::MemberAccount;
+use crate::members::model::{MemberAccount, PointAccount};
 use crate::model::{ListQuery, Page};
 use crate::orders::model::{
     IssuedPoints, OrderFilter, OutboxEvent, StoredDiscount, StoredLine, StoredOrder, StoredPayment,
@@ -148,6 +148,32 @@ pub trait OrdersWrites: Send {
         order: &str,
         points_change: Option<i64>,
         retention: Option<(MemberId, RetentionCounters, i64)>,
+        events: &[OutboxEvent],
+    ) -> AppResult<()>;
+
+    /// Orders accepted together (`orders::together`): inserts those the tenant does not have
+    /// yet (by channel and external number) and returns their ids.
+    async fn insert_new_orders(&mut self, orders: &[StoredOrder]) -> AppResult<Vec<String>>;
+    /// [`OrdersWrites::record_purchase`] for each (member, order time), one member once;
+    /// returns the members found.
+    async fn record_purchases(
+        &mut self,
+        t: TenantId,
+        purchases: &[(MemberId, i64)],
+    ) -> AppResult<Vec<MemberAccount>>;
+    /// Every point account of these members, taken for this transaction.
+    async fn lock_point_accounts_of(
+        &mut self,
+        t: TenantId,
+        members: &[MemberId],
+    ) -> AppResult<Vec<PointAccount>>;
+    /// [`OrdersWrites::finish_order`] for many orders: their points changes, their members'
+    /// retention counters (with the time of the change), their events.
+    async fn finish_orders(
+        &mut self,
+        t: TenantId,
+        points_changes: &[(String, i64)],
+        retention: &[(MemberId, RetentionCounters, i64)],
         events: &[OutboxEvent],
     ) -> AppResult<()>;
 }

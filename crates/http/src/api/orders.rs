@@ -7,7 +7,7 @@ use crate::api::members::accounts::instant;
 use crate::api::points::PointRecordView;
 use crate::auth::{perm, Auth};
 use crate::body::ApiJson;
-use crate::mutate::{mutate, stored};
+use crate::mutate::{mutate, respond, stored, IDEMPOTENCY_HEADER};
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use crate::views::ListParams;
@@ -16,8 +16,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use patron_app::model::StoredResponse;
 use patron_app::orders::model::OrderFilter;
-use patron_app::orders::{accept, read, refund, resolve, simulate as dry_run};
+use patron_app::orders::{accept, read, refund, resolve, simulate as dry_run, together};
 use patron_app::AppError;
 use patron_domain::channel::Channel;
 use patron_domain::ids::MemberId;
@@ -60,6 +61,19 @@ pub async fn create(
         let mut reader = state.store.reader().await?;
         resolve::prepare_with(&mut *reader, &state.pii, &state.order_config, t, order).await?
     };
+    if !headers.contains_key(IDEMPOTENCY_HEADER) && together::eligible(&prepared) {
+        // An order is idempotent by its external number already; without a key a member's
+        // plain order joins the queue whose orders are written many to a transaction.
+        let done = state.orders.accept(auth.ctx.clone(), prepared).await?;
+        let records = match done.point_records {
+            Some(ref r) => r.clone(),
+            None => {
+                let mut reader = state.store.reader().await?;
+                reader.order_point_records(t, &done.order.id).await?
+            }
+        };
+        return Ok(respond(answer(&done, &records)));
+    }
     let ctx = auth.ctx.clone();
     mutate(&state, &auth.ctx, &headers, &body.request_hash, move |tx| {
         Box::pin(async move {
@@ -69,24 +83,29 @@ pub async fn create(
             };
             let t = done.order.tenant_id;
             let records = match done.point_records {
-                Some(r) => r,
+                Some(ref r) => r.clone(),
                 None => tx.order_point_records(t, &done.order.id).await?,
             };
-            let view = AcceptedView {
-                order: OrderView::from(&done.order),
-                replayed: done.replayed,
-                point_records: records.iter().map(PointRecordView::from).collect(),
-                tier_change: done.tier_change.as_ref().map(Into::into),
-            };
-            let status = if done.replayed {
-                StatusCode::OK
-            } else {
-                StatusCode::CREATED
-            };
-            Ok(stored(status, &view))
+            Ok(answer(&done, &records))
         })
     })
     .await
+}
+
+/// The answer to an accepted order: 201 with what it wrote, 200 for a repeat.
+fn answer(done: &accept::Accepted, records: &[patron_app::points::model::PointRecord]) -> StoredResponse {
+    let view = AcceptedView {
+        order: OrderView::from(&done.order),
+        replayed: done.replayed,
+        point_records: records.iter().map(PointRecordView::from).collect(),
+        tier_change: done.tier_change.as_ref().map(Into::into),
+    };
+    let status = if done.replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    stored(status, &view)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

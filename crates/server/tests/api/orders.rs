@@ -560,6 +560,92 @@ both_databases! {
         verify_clean(&app).await;
     }
 
+    async fn orders_arriving_together_earn_what_each_would_alone(app) {
+        let admin = app.tenant_admin("acme").await;
+        let shop = shop(&app, &admin).await;
+        let mut members = Vec::new();
+        for i in 0..40 {
+            members.push(member(&admin, &format!("1381000{i:04}")).await);
+        }
+        // Member 39 is frozen: the order is kept, without points or a tier check.
+        let frozen = &members[39].0;
+        let r = admin.post(&format!("/api/v1/members/{frozen}/freeze"), &json!({"reason": "audit"})).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        // Member 0 already has points, so it pays with some (an order accepted alone) while the
+        // others arrive.
+        let r = admin.post("/api/v1/orders", &offline_order("first-0", &members[0].1)).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        // At once: one order per member, each member's second order, the same order twice,
+        // and member 0's order paying 100 points.
+        let mut bodies = Vec::new();
+        for (i, (_, card)) in members.iter().enumerate() {
+            bodies.push(offline_order(&format!("burst-{i}"), card));
+        }
+        bodies.push(offline_order("burst-1", &members[1].1));
+        let mut second = offline_order("second-2", &members[2].1);
+        second["lines"] = json!([{"product_code": "CN01836", "quantity": 1, "net_amount": "100.00"}]);
+        second["payments"] = json!([{"method": "2343", "amount": "100.00"}]);
+        bodies.push(second);
+        let mut paying = offline_order("paying-0", &members[0].1);
+        paying["points_used"] = json!({"point_group": shop.club.points_group_id, "points": 100});
+        bodies.push(paying);
+        let tasks: Vec<_> = bodies
+            .into_iter()
+            .map(|body| {
+                let c = admin.clone();
+                tokio::spawn(async move { c.post("/api/v1/orders", &body).await })
+            })
+            .collect();
+        let mut answers = Vec::new();
+        for t in tasks {
+            answers.push(t.await.unwrap());
+        }
+        for (i, r) in answers.iter().enumerate().take(39).filter(|(i, _)| *i != 1) {
+            assert_eq!(r.status, 201, "order {i}: {}", r.text);
+            assert_eq!(r.body["order"]["points_change"], 1504, "order {i}");
+            assert_eq!(r.body["point_records"].as_array().unwrap().len(), 6, "order {i}");
+        }
+        // Member 0 was gold already; the others went from base to gold with this order.
+        assert!(answers[0].body["tier_change"].is_null());
+        for r in &answers[2..39] {
+            assert_eq!(r.body["tier_change"]["tier_id"], shop.gold_tier_id.as_str());
+        }
+        let frozen_answer = &answers[39];
+        assert_eq!((frozen_answer.status, frozen_answer.body["order"]["points_change"].as_i64()), (201, Some(0)));
+        // The same order twice: one accepted, the other its repeat.
+        let (a, b) = (&answers[1], &answers[40]);
+        let (new, repeat) = if a.status == 201 { (a, b) } else { (b, a) };
+        assert_eq!((new.status, repeat.status, repeat.body["replayed"].as_bool()), (201, 200, Some(true)), "{}", repeat.text);
+        assert_eq!(new.body["order"]["id"], repeat.body["order"]["id"]);
+        assert_eq!(new.body["order"]["points_change"], 1504);
+        assert_eq!(answers[41].status, 201, "{}", answers[41].text);
+        assert_eq!(answers[41].body["order"]["points_change"], 101);
+        assert_eq!(answers[42].status, 201, "{}", answers[42].text);
+
+        // Member 0: three orders of 1,500 points and 4 growth, 100 points paid; member 2: one
+        // order more of 100 and 1 (in either order); everyone else as after one order alone.
+        let (points, growth, detail) = accounts(&admin, &members[0].0, &shop).await;
+        assert_eq!((points, growth), ((4500, 4400), (12, 12)));
+        assert_eq!(active_tier(&detail), shop.gold_tier_id);
+        let (points, growth, detail) = accounts(&admin, &members[2].0, &shop).await;
+        assert_eq!((points, growth), ((1600, 1600), (5, 5)));
+        assert_eq!(active_tier(&detail), shop.gold_tier_id);
+        for (m, _) in &members[3..39] {
+            let (points, growth, detail) = accounts(&admin, m, &shop).await;
+            assert_eq!((points, growth), ((1500, 1500), (4, 4)));
+            assert_eq!(active_tier(&detail), shop.gold_tier_id);
+            assert_eq!(detail["tier_records"].as_array().unwrap().len(), 2);
+            assert_eq!(detail["member"]["retention_points"], 1500);
+            assert_eq!(detail["member"]["last_purchase_at"], "2026-11-23T02:00:00.000Z");
+        }
+        let (points, growth, detail) = accounts(&admin, frozen, &shop).await;
+        assert_eq!((points, growth), ((0, 0), (0, 0)));
+        assert_eq!(detail["member"]["first_purchase_at"], "2026-11-23T02:00:00.000Z");
+        let orders = admin.get("/api/v1/orders?limit=1").await.body;
+        assert_eq!(orders["total"], 1 + 40 + 1 + 1);
+        verify_clean(&app).await;
+    }
+
     async fn a_dry_run_predicts_the_order_and_writes_nothing(app) {
         let admin = app.tenant_admin("acme").await;
         let shop = shop(&app, &admin).await;

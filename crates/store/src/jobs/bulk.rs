@@ -80,12 +80,12 @@ pub(crate) fn relation_inserts(rs: &[PointRelation]) -> Vec<Sql> {
     inserts("point_relations", columns, 6, rows, "")
 }
 
-pub(super) fn member_texts(members: &[MemberId]) -> Vec<String> {
+pub(crate) fn member_texts(members: &[MemberId]) -> Vec<String> {
     members.iter().map(ToString::to_string).collect()
 }
 
 /// Every row of `head … IN (chunk) tail` over the chunks of `ids`, mapped.
-pub(super) async fn select_in<T>(
+pub(crate) async fn select_in<T>(
     conn: &mut Conn<'_>,
     head: &str,
     t: TenantId,

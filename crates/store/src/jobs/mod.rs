@@ -3,7 +3,7 @@
 
 mod bulk;
 
-pub(crate) use bulk::{record_inserts, relation_inserts};
+pub(crate) use bulk::{member_texts, record_inserts, relation_inserts, select_in};
 
 use crate::members::rows::tier_record;
 use crate::reads::{all, optional, page, page_rows, ListSpec, ReadConn, SqlReader};
@@ -12,7 +12,6 @@ use crate::rows::tenant;
 use crate::sql::{sql, Arg};
 use crate::writes::SqlTx;
 use async_trait::async_trait;
-use bulk::member_texts;
 use chrono::NaiveDate;
 use patron_app::jobs::model::JobRun;
 use patron_app::members::model::{PointAccount, TierRecord};

@@ -1,0 +1,179 @@
+//! Orders through the API, many to a transaction when they arrive together (ADR 0018).
+//!
+//! An order is some twenty statements when it is written alone; on PostgreSQL each is a round
+//! trip whose fixed cost is far larger than its work, and on SQLite each holds the one writer.
+//! Orders that arrive while earlier ones are being written wait in a queue; a worker takes
+//! everything queued (up to [`MAX_BATCH`]) and accepts the orders of each tenant together
+//! ([`accept_together`]), a few statements for the whole batch. An order of a member, or with
+//! an external number, already in the batch waits for the next round: one member's orders are
+//! still accepted one after another. Under light load a batch is a single order, accepted
+//! alone as before.
+//!
+//! If a batch fails (a member deleted meanwhile, a point group without an account yet, a
+//! database error), its transaction is rolled back and each order is accepted alone, so one
+//! order's failure is never another's.
+
+use super::accept::{self, Accepted};
+use super::resolve::Prepared;
+use super::together::{accept_together, external_key};
+use crate::context::Ctx;
+use crate::error::{AppError, AppResult};
+use crate::ports::Store;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot, Mutex};
+
+/// The most orders one transaction takes.
+pub const MAX_BATCH: usize = 256;
+/// Transactions of orders open at once: one is gathered while another is written.
+const WORKERS: usize = 2;
+/// Orders that may wait in the queue before callers wait to enter it.
+const QUEUE: usize = 4096;
+
+struct Job {
+    ctx: Ctx,
+    prepared: Prepared,
+    reply: oneshot::Sender<AppResult<Accepted>>,
+}
+
+/// The queue of orders and its workers. Cheap to share; the workers stop when the last handle
+/// is dropped.
+#[derive(Clone)]
+pub struct OrderDesk {
+    queue: mpsc::Sender<Job>,
+}
+
+impl std::fmt::Debug for OrderDesk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OrderDesk").finish_non_exhaustive()
+    }
+}
+
+impl OrderDesk {
+    /// Starts the workers on the current Tokio runtime.
+    pub fn start(store: Arc<dyn Store>) -> Self {
+        let (queue, rx) = mpsc::channel(QUEUE);
+        let rx = Arc::new(Mutex::new(rx));
+        for _ in 0..WORKERS {
+            tokio::spawn(work(store.clone(), rx.clone()));
+        }
+        Self { queue }
+    }
+
+    /// Accepts an [`eligible`](super::together::eligible) order, as [`accept::accept`] in a
+    /// transaction of its own would. The order is accepted even if the caller stops waiting.
+    pub async fn accept(&self, ctx: Ctx, prepared: Prepared) -> AppResult<Accepted> {
+        let (reply, answer) = oneshot::channel();
+        let job = Job {
+            ctx,
+            prepared,
+            reply,
+        };
+        self.queue
+            .send(job)
+            .await
+            .map_err(|_| AppError::Store("the order queue is closed".into()))?;
+        answer
+            .await
+            .map_err(|_| AppError::Store("the order was dropped".into()))?
+    }
+}
+
+async fn work(store: Arc<dyn Store>, rx: Arc<Mutex<mpsc::Receiver<Job>>>) {
+    let mut waiting: Vec<Job> = Vec::new();
+    loop {
+        if waiting.is_empty() {
+            let mut rx = rx.lock().await;
+            let Some(first) = rx.recv().await else { return };
+            waiting.push(first);
+            take_queued(&mut rx, &mut waiting);
+        } else if let Ok(mut rx) = rx.try_lock() {
+            // Orders held back from the last round go on without waiting for the queue: the
+            // other worker may be holding it while it waits for orders that will not come
+            // before these are answered.
+            take_queued(&mut rx, &mut waiting);
+        }
+        let jobs = std::mem::take(&mut waiting);
+        // A transaction belongs to one tenant, and takes one order per member and external
+        // number; later ones wait for the next round, in their order.
+        let mut by_tenant: BTreeMap<i64, Vec<Job>> = BTreeMap::new();
+        let mut seen = HashSet::new();
+        for job in jobs {
+            let tenant = job.ctx.principal.tenant.map_or(0, |t| t.get());
+            let member = job.prepared.member.as_ref().map(|m| m.id);
+            let first_of_member = seen.insert((tenant, Some(member), None));
+            let first_of_number =
+                seen.insert((tenant, None, Some(external_key(&job.prepared))));
+            if first_of_member && first_of_number {
+                by_tenant.entry(tenant).or_default().push(job);
+            } else {
+                waiting.push(job);
+            }
+        }
+        for (_, jobs) in by_tenant {
+            // On a task of its own, so that a panic costs its batch (whose callers get an
+            // error when their answers are dropped), not the worker.
+            let store = store.clone();
+            if let Err(e) = tokio::spawn(async move { run(&*store, jobs).await }).await {
+                tracing::error!(error = %e, "a batch of orders panicked");
+            }
+        }
+    }
+}
+
+/// Moves what is queued into `jobs`, up to [`MAX_BATCH`].
+fn take_queued(rx: &mut mpsc::Receiver<Job>, jobs: &mut Vec<Job>) {
+    while jobs.len() < MAX_BATCH {
+        match rx.try_recv() {
+            Ok(job) => jobs.push(job),
+            Err(_) => break,
+        }
+    }
+}
+
+/// Accepts the orders of one tenant together, or each on its own if that fails.
+async fn run(store: &dyn Store, jobs: Vec<Job>) {
+    if jobs.len() > 1 {
+        let (work, replies): (Vec<(Ctx, Prepared)>, Vec<_>) = jobs
+            .into_iter()
+            .map(|j| ((j.ctx, j.prepared), j.reply))
+            .unzip();
+        match together(store, &work).await {
+            Ok(done) => {
+                for (reply, done) in replies.into_iter().zip(done) {
+                    // A caller that stopped waiting no longer needs the answer.
+                    let _ = reply.send(Ok(done));
+                }
+            }
+            Err(e) => {
+                tracing::debug!(
+                    error = %e,
+                    size = work.len(),
+                    "a batch of orders failed; accepting each on its own"
+                );
+                for ((ctx, prepared), reply) in work.into_iter().zip(replies) {
+                    let _ = reply.send(alone(store, &ctx, prepared).await);
+                }
+            }
+        }
+        return;
+    }
+    for job in jobs {
+        let done = alone(store, &job.ctx, job.prepared).await;
+        let _ = job.reply.send(done);
+    }
+}
+
+async fn together(store: &dyn Store, jobs: &[(Ctx, Prepared)]) -> AppResult<Vec<Accepted>> {
+    let mut tx = store.begin().await?;
+    let done = accept_together(&mut *tx, jobs).await?;
+    tx.commit().await?;
+    Ok(done)
+}
+
+async fn alone(store: &dyn Store, ctx: &Ctx, prepared: Prepared) -> AppResult<Accepted> {
+    let mut tx = store.begin().await?;
+    let done = accept::accept(&mut *tx, ctx, prepared).await?;
+    tx.commit().await?;
+    Ok(done)
+}

@@ -1,0 +1,264 @@
+//! Normal member orders accepted together, in one transaction with a few statements for all of
+//! them: each order earns exactly what [`accept::accept`] would give it alone, but the orders'
+//! rows, their documents, the members' purchase times, the point accounts, the records and the
+//! last writes are read and written many at once (ADR 0018).
+//!
+//! Only what `accept` does for an order that needs nothing of another order is done here: an
+//! [`eligible`] order (normal, of a member, without coupons or points paid), each of a different
+//! member and external number than the others of its batch. The caller runs the rest alone.
+//! The upgrade check still reads each member's window sums after the batch's records are
+//! written, as it does after a single order's.
+
+use super::accept::{completion_events, documents, existing, header, Accepted};
+use super::earn::{by_group, firings, postings, Earned};
+use super::model::{OutboxEvent, StoredDiscount, StoredLine, StoredOrder, StoredPayment};
+use super::resolve::Prepared;
+use crate::context::Ctx;
+use crate::error::{AppError, AppResult};
+use crate::members::model::{MemberAccount, PointAccount, TierRecord};
+use crate::points::ledger;
+use crate::points::model::{PointRecord, PointRelation};
+use crate::ports::{RetentionCounters, Tx};
+use patron_domain::ids::MemberId;
+use patron_domain::member::MemberStatus;
+use patron_domain::orders::Direction;
+use patron_domain::points::{Balances, Debt};
+use patron_domain::rbac::Permission;
+use std::collections::{HashMap, HashSet};
+
+/// Whether an order may be accepted together with others: a normal order of a member, that
+/// neither redeems coupons nor pays with points (those read and change what other orders of
+/// the member could touch, and are refused for reasons of their own).
+pub fn eligible(p: &Prepared) -> bool {
+    p.order.direction == Direction::Normal
+        && p.member.is_some()
+        && p.order.coupons.is_empty()
+        && p.order.points_used.is_none()
+}
+
+/// The key no two orders of a batch may share besides their member: (channel, external no).
+pub fn external_key(p: &Prepared) -> (String, String) {
+    (p.order.channel.code().to_string(), p.order.external_no.clone())
+}
+
+/// Everything the batch writes after its orders and documents.
+#[derive(Default)]
+struct Writes {
+    records: Vec<PointRecord>,
+    relations: Vec<PointRelation>,
+    remaining: Vec<(String, i64)>,
+    debts: Vec<(String, i64)>,
+    balances: Vec<(String, Balances)>,
+}
+
+/// What one new order of the batch earned, before the upgrade check.
+struct Earning {
+    job: usize,
+    member: MemberAccount,
+    earned: Earned,
+}
+
+/// Accepts `jobs` in `tx`: one tenant's [`eligible`] orders, no two of the same member or
+/// [`external_key`]. Answers in the jobs' order. An order the tenant already has is answered as
+/// a repeat; any other failure fails the whole batch (the caller runs each order alone then).
+pub async fn accept_together(tx: &mut dyn Tx, jobs: &[(Ctx, Prepared)]) -> AppResult<Vec<Accepted>> {
+    let Some((first, _)) = jobs.first() else {
+        return Ok(Vec::new());
+    };
+    let t = first.principal.tenant()?;
+    for (ctx, p) in jobs {
+        ctx.principal.require(Permission::OrdersWrite)?;
+        if ctx.principal.tenant()? != t || !eligible(p) {
+            return Err(AppError::Store("an order does not belong in this batch".into()));
+        }
+    }
+    let mut orders: Vec<StoredOrder> = jobs
+        .iter()
+        .map(|(ctx, p)| header(ctx, t, p, &p.order, None))
+        .collect();
+    let inserted: HashSet<String> = tx.insert_new_orders(&orders).await?.into_iter().collect();
+    let new: Vec<usize> = (0..jobs.len())
+        .filter(|i| inserted.contains(&orders[*i].id))
+        .collect();
+
+    let (mut lines, mut payments, mut discounts): (
+        Vec<StoredLine>,
+        Vec<StoredPayment>,
+        Vec<StoredDiscount>,
+    ) = Default::default();
+    for &i in &new {
+        let (l, pay, d) = documents(&jobs[i].1, &orders[i], &jobs[i].1.order);
+        lines.extend(l);
+        payments.extend(pay);
+        discounts.extend(d);
+    }
+    tx.insert_order_documents(&lines, &payments, &discounts)
+        .await?;
+
+    // The members' rows first, in one order for every batch, as a single order takes its
+    // member's row before anything of the member's.
+    let member_of = |i: usize| jobs[i].1.member.as_ref().map(|m| m.id);
+    let mut purchases: Vec<(MemberId, i64)> = new
+        .iter()
+        .filter_map(|&i| member_of(i).map(|m| (m, jobs[i].1.order.ordered_at_ms)))
+        .collect();
+    purchases.sort_by_key(|(m, _)| m.to_string());
+    let members: HashMap<MemberId, MemberAccount> = tx
+        .record_purchases(t, &purchases)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect();
+    if members.len() != purchases.len() {
+        return Err(AppError::NotFound("member"));
+    }
+    let earning: Vec<MemberId> = purchases
+        .iter()
+        .map(|(m, _)| *m)
+        .filter(|m| members[m].status == MemberStatus::Normal)
+        .collect();
+    let tiers: HashMap<MemberId, TierRecord> = tx
+        .active_tier_records_in(t, &earning)
+        .await?
+        .into_iter()
+        .map(|r| (r.member_id, r))
+        .collect();
+    let accounts: HashMap<(MemberId, String), PointAccount> = tx
+        .lock_point_accounts_of(t, &earning)
+        .await?
+        .into_iter()
+        .map(|a| ((a.member_id, a.point_group_id.clone()), a))
+        .collect();
+    let account_ids: Vec<String> = accounts.values().map(|a| a.id.clone()).collect();
+    let mut debts: HashMap<String, Vec<Debt<String>>> = HashMap::new();
+    for r in tx.open_debts_in(t, &account_ids).await? {
+        debts
+            .entry(r.account_id.clone())
+            .or_default()
+            .push(ledger::debt(r));
+    }
+
+    // Each order on its member's ledgers, exactly as `earn::transaction_points` posts it.
+    let mut writes = Writes::default();
+    let mut earnings = Vec::new();
+    for &i in &new {
+        let (ctx, p) = &jobs[i];
+        let Some(member) = member_of(i).and_then(|m| members.get(&m)) else {
+            continue;
+        };
+        if member.status != MemberStatus::Normal {
+            continue;
+        }
+        let tier = tiers.get(&member.id).map(|r| r.tier_id.as_str());
+        let counted = crate::tiers::upgrade::counted_group(&p.rules);
+        let mut earned = Earned::default();
+        for (group, fired) in by_group(firings(p, tier.unwrap_or_default())) {
+            // A point group added after the member joined has no account yet: the order alone
+            // opens it.
+            let account = accounts.get(&(member.id, group.clone())).ok_or_else(|| {
+                AppError::Store(format!("no account in point group '{group}' yet"))
+            })?;
+            let mut book = ledger::book(
+                account,
+                Vec::new(),
+                debts.remove(&account.id).unwrap_or_default(),
+            );
+            let posted = postings(
+                ctx,
+                p,
+                &orders[i],
+                account,
+                &mut book,
+                fired,
+                counted.as_deref(),
+                &mut earned,
+            );
+            let c = ledger::collect(&book, &posted, ctx.now_ms);
+            writes.records.extend(c.records.iter().cloned());
+            writes.relations.extend(c.relations);
+            writes.remaining.extend(c.remaining);
+            writes.debts.extend(c.debts);
+            writes.balances.push((account.id.clone(), book.balances));
+            earned.records.extend(c.records);
+        }
+        earned.records.sort_by(|a, b| a.id.cmp(&b.id));
+        orders[i].points_change = earned.total;
+        earnings.push(Earning {
+            job: i,
+            member: member.clone(),
+            earned,
+        });
+    }
+    let now_ms = jobs.iter().map(|(ctx, _)| ctx.now_ms).max().unwrap_or_default();
+    if !writes.records.is_empty() {
+        tx.insert_point_records(&writes.records).await?;
+        tx.insert_point_relations(&writes.relations).await?;
+        tx.set_remaining_many(t, &writes.remaining).await?;
+        for (record, left) in &writes.debts {
+            tx.set_debt(t, record, *left).await?;
+        }
+        tx.set_point_balances_many(t, &writes.balances, now_ms)
+            .await?;
+    }
+
+    // The upgrade check reads the window sums with the orders' records written, as it does
+    // after a single order.
+    let mut tier_changes: HashMap<usize, TierRecord> = HashMap::new();
+    let mut retention = Vec::with_capacity(earnings.len());
+    let mut records_of: HashMap<usize, Vec<PointRecord>> = HashMap::new();
+    for e in earnings {
+        let (ctx, p) = &jobs[e.job];
+        let add = RetentionCounters {
+            points: e.earned.upgradeable,
+            spend_fen: p.order.paid_fen,
+            purchases: 1,
+        };
+        let (counters, change) = crate::tiers::upgrade::check(
+            tx,
+            &e.member,
+            tiers.get(&e.member.id),
+            &p.rules,
+            p.order.ordered_at_ms,
+            ctx.now_ms,
+            add,
+            p.tz,
+        )
+        .await?;
+        retention.push((e.member.id, counters, ctx.now_ms));
+        if let Some(r) = change {
+            tier_changes.insert(e.job, r);
+        }
+        records_of.insert(e.job, e.earned.records);
+    }
+    let points_changes: Vec<(String, i64)> = new
+        .iter()
+        .filter(|&&i| orders[i].points_change != 0)
+        .map(|&i| (orders[i].id.clone(), orders[i].points_change))
+        .collect();
+    let events: Vec<OutboxEvent> = new
+        .iter()
+        .flat_map(|&i| completion_events(&orders[i], tier_changes.get(&i)))
+        .collect();
+    tx.finish_orders(t, &points_changes, &retention, &events)
+        .await?;
+
+    let mut out = Vec::with_capacity(jobs.len());
+    for (i, order) in orders.into_iter().enumerate() {
+        if inserted.contains(&order.id) {
+            out.push(Accepted {
+                order,
+                replayed: false,
+                tier_change: tier_changes.remove(&i),
+                point_records: Some(records_of.remove(&i).unwrap_or_default()),
+            });
+        } else {
+            out.push(Accepted {
+                order: existing(tx, t, &jobs[i].1.order).await?,
+                replayed: true,
+                tier_change: None,
+                point_records: None,
+            });
+        }
+    }
+    Ok(out)
+}
