@@ -174,7 +174,10 @@ pub fn event(order: &StoredOrder, topic: &'static str, payload: serde_json::Valu
 
 /// The events of an accepted order: `order.completed`, and `tier.changed` when it moved the
 /// member up.
-pub fn completion_events(order: &StoredOrder, tier_change: Option<&TierRecord>) -> Vec<OutboxEvent> {
+pub fn completion_events(
+    order: &StoredOrder,
+    tier_change: Option<&TierRecord>,
+) -> Vec<OutboxEvent> {
     let mut events = vec![event(
         order,
         "order.completed",

@@ -102,8 +102,7 @@ async fn work(store: Arc<dyn Store>, rx: Arc<Mutex<mpsc::Receiver<Job>>>) {
             let tenant = job.ctx.principal.tenant.map_or(0, |t| t.get());
             let member = job.prepared.member.as_ref().map(|m| m.id);
             let first_of_member = seen.insert((tenant, Some(member), None));
-            let first_of_number =
-                seen.insert((tenant, None, Some(external_key(&job.prepared))));
+            let first_of_number = seen.insert((tenant, None, Some(external_key(&job.prepared))));
             if first_of_member && first_of_number {
                 by_tenant.entry(tenant).or_default().push(job);
             } else {

@@ -38,7 +38,10 @@ pub fn eligible(p: &Prepared) -> bool {
 
 /// The key no two orders of a batch may share besides their member: (channel, external no).
 pub fn external_key(p: &Prepared) -> (String, String) {
-    (p.order.channel.code().to_string(), p.order.external_no.clone())
+    (
+        p.order.channel.code().to_string(),
+        p.order.external_no.clone(),
+    )
 }
 
 /// Everything the batch writes after its orders and documents.
@@ -61,7 +64,10 @@ struct Earning {
 /// Accepts `jobs` in `tx`: one tenant's [`eligible`] orders, no two of the same member or
 /// [`external_key`]. Answers in the jobs' order. An order the tenant already has is answered as
 /// a repeat; any other failure fails the whole batch (the caller runs each order alone then).
-pub async fn accept_together(tx: &mut dyn Tx, jobs: &[(Ctx, Prepared)]) -> AppResult<Vec<Accepted>> {
+pub async fn accept_together(
+    tx: &mut dyn Tx,
+    jobs: &[(Ctx, Prepared)],
+) -> AppResult<Vec<Accepted>> {
     let Some((first, _)) = jobs.first() else {
         return Ok(Vec::new());
     };
@@ -69,7 +75,9 @@ pub async fn accept_together(tx: &mut dyn Tx, jobs: &[(Ctx, Prepared)]) -> AppRe
     for (ctx, p) in jobs {
         ctx.principal.require(Permission::OrdersWrite)?;
         if ctx.principal.tenant()? != t || !eligible(p) {
-            return Err(AppError::Store("an order does not belong in this batch".into()));
+            return Err(AppError::Store(
+                "an order does not belong in this batch".into(),
+            ));
         }
     }
     let mut orders: Vec<StoredOrder> = jobs
@@ -189,7 +197,11 @@ pub async fn accept_together(tx: &mut dyn Tx, jobs: &[(Ctx, Prepared)]) -> AppRe
             earned,
         });
     }
-    let now_ms = jobs.iter().map(|(ctx, _)| ctx.now_ms).max().unwrap_or_default();
+    let now_ms = jobs
+        .iter()
+        .map(|(ctx, _)| ctx.now_ms)
+        .max()
+        .unwrap_or_default();
     if !writes.records.is_empty() {
         tx.insert_point_records(&writes.records).await?;
         tx.insert_point_relations(&writes.relations).await?;

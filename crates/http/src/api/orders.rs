@@ -93,7 +93,10 @@ pub async fn create(
 }
 
 /// The answer to an accepted order: 201 with what it wrote, 200 for a repeat.
-fn answer(done: &accept::Accepted, records: &[patron_app::points::model::PointRecord]) -> StoredResponse {
+fn answer(
+    done: &accept::Accepted,
+    records: &[patron_app::points::model::PointRecord],
+) -> StoredResponse {
     let view = AcceptedView {
         order: OrderView::from(&done.order),
         replayed: done.replayed,

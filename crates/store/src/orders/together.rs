@@ -17,7 +17,13 @@ use patron_domain::ids::{MemberId, TenantId};
 
 /// `UPDATE {head} FROM (VALUES …) AS v {tail}` over `rows` (each `width` values) in statements
 /// of [`row_counts`] sizes; the tenant is bound after the values, as `$t` in `tail`'s place.
-fn updates_from_values(head: &str, tail: &str, t: TenantId, width: usize, rows: Vec<Vec<Arg>>) -> Vec<Sql> {
+fn updates_from_values(
+    head: &str,
+    tail: &str,
+    t: TenantId,
+    width: usize,
+    rows: Vec<Vec<Arg>>,
+) -> Vec<Sql> {
     let mut rows = rows.into_iter();
     let mut out = Vec::new();
     for n in row_counts(rows.len(), width) {
@@ -34,7 +40,10 @@ fn updates_from_values(head: &str, tail: &str, t: TenantId, width: usize, rows: 
 impl SqlTx {
     /// Inserts the orders the tenant does not have yet (by channel and external number);
     /// returns the ids of those inserted.
-    pub(super) async fn insert_orders_new(&mut self, orders: &[StoredOrder]) -> AppResult<Vec<String>> {
+    pub(super) async fn insert_orders_new(
+        &mut self,
+        orders: &[StoredOrder],
+    ) -> AppResult<Vec<String>> {
         let mut ids = Vec::with_capacity(orders.len());
         for sql in order_inserts(orders, " RETURNING id") {
             for row in self.fetch(&sql).await? {
