@@ -5,9 +5,11 @@
 #   2. the same at LATENCY_RATE/s, 1,000 by default (the latency target);
 #   3. `patron verify` over every account touched.
 # Orders go to the demo's members by card number, scattered over the first 9,999.
-# Usage: scripts/bench-orders.sh [rate] [duration_s] [latency_rate]
+# Usage: scripts/bench-orders.sh [rate] [duration_s] [latency_rate]   (PATRON_BENCH_CONNECTIONS, default 256)
 set -euo pipefail
 rate="${1:-2000}"; duration="${2:-20}"; latency_rate="${3:-1000}"
+# Orders come from many tills at once; each connection waits for its answer before it sends again.
+conns="${PATRON_BENCH_CONNECTIONS:-256}"
 root=$(cd "$(dirname "$0")/.." && pwd)
 target="${CARGO_TARGET_DIR:-$root/target}"
 cargo build --release -q -p patron-server -p patron-bench --manifest-path "$root/Cargo.toml"
@@ -35,10 +37,10 @@ order() { # $1 = order number prefix
 }
 echo "== orders of three lines at $rate/s for ${duration}s"
 "$target/release/patron-bench" --method POST --url "$base/api/v1/orders" --api-key "$token" \
-  --body "$(order sustained)" --range 10000 --rate "$rate" --duration "$duration" --warmup 2 --connections 64
+  --body "$(order sustained)" --range 10000 --rate "$rate" --duration "$duration" --warmup 2 --connections "$conns"
 echo "== orders of three lines at $latency_rate/s for ${duration}s"
 "$target/release/patron-bench" --method POST --url "$base/api/v1/orders" --api-key "$token" \
-  --body "$(order latency)" --range 10000 --seq-start 50000000 --rate "$latency_rate" --duration "$duration" --warmup 2 --connections 64
+  --body "$(order latency)" --range 10000 --seq-start 50000000 --rate "$latency_rate" --duration "$duration" --warmup 2 --connections "$conns"
 echo "orders now: $(count)"
 kill $server; wait $server 2>/dev/null || true
 echo "== patron verify"
