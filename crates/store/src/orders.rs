@@ -442,6 +442,68 @@ macro_rules! impl_orders_reads {
                     None => Ok((0, 0)),
                 }
             }
+
+            async fn upgradeable_points_many(
+                &mut self,
+                t: TenantId,
+                windows: &[(MemberId, String, i64, i64)],
+            ) -> AppResult<Vec<i64>> {
+                let rows = windows
+                    .iter()
+                    .map(|(m, g, from, to)| {
+                        vec![
+                            Arg::Text(m.to_string()),
+                            Arg::Text(g.clone()),
+                            Arg::Int(*from),
+                            Arg::Int(*to),
+                        ]
+                    })
+                    .collect();
+                let tail = format!(
+                    ") AS v JOIN point_records r ON r.member_id = v.column3 \
+                     AND r.point_group_id = v.column4 AND r.effective_at_ms >= v.column5 \
+                     AND r.effective_at_ms <= v.column6 \
+                     WHERE r.counts_for_upgrade = 1 AND r.operation IN ({}) AND r.tenant_id = ",
+                    upgrade_operations()
+                );
+                let head = "SELECT v.column1 AS k, CAST(COALESCE(SUM(r.change), 0) AS BIGINT) AS v \
+                            FROM (VALUES ";
+                let mut out = vec![0; windows.len()];
+                for row in together::window_rows(&mut self.read_conn()?, head, &tail, t, rows).await? {
+                    let k = usize::try_from(row.i64("k")?).unwrap_or(usize::MAX);
+                    if let Some(slot) = out.get_mut(k) {
+                        *slot = row.i64("v")?;
+                    }
+                }
+                Ok(out)
+            }
+
+            async fn spend_and_purchases_many(
+                &mut self,
+                t: TenantId,
+                windows: &[(MemberId, i64, i64)],
+            ) -> AppResult<Vec<(i64, i64)>> {
+                let rows = windows
+                    .iter()
+                    .map(|(m, from, to)| {
+                        vec![Arg::Text(m.to_string()), Arg::Int(*from), Arg::Int(*to)]
+                    })
+                    .collect();
+                let head = "SELECT v.column1 AS k, CAST(COALESCE(SUM(o.paid_fen), 0) AS BIGINT) AS spend, \
+                            CAST(COALESCE(SUM(CASE WHEN o.direction = 'normal' AND o.refund_status <> 'full' \
+                              THEN 1 ELSE 0 END), 0) AS BIGINT) AS purchases FROM (VALUES ";
+                let tail = ") AS v JOIN orders o ON o.member_id = v.column2 \
+                            AND o.ordered_at_ms >= v.column3 AND o.ordered_at_ms <= v.column4 \
+                            WHERE o.tenant_id = ";
+                let mut out = vec![(0, 0); windows.len()];
+                for row in together::window_rows(&mut self.read_conn()?, head, tail, t, rows).await? {
+                    let k = usize::try_from(row.i64("k")?).unwrap_or(usize::MAX);
+                    if let Some(slot) = out.get_mut(k) {
+                        *slot = (row.i64("spend")?, row.i64("purchases")?);
+                    }
+                }
+                Ok(out)
+            }
         }
     };
 }

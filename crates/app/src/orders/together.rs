@@ -6,8 +6,8 @@
 //! Only what `accept` does for an order that needs nothing of another order is done here: an
 //! [`eligible`] order (normal, of a member, without coupons or points paid), each of a different
 //! member and external number than the others of its batch. The caller runs the rest alone.
-//! The upgrade check still reads each member's window sums after the batch's records are
-//! written, as it does after a single order's.
+//! The upgrade check reads the members' window sums after the batch's records are written, as
+//! it does after a single order's, and decides with the same code.
 
 use super::accept::{completion_events, documents, existing, header, Accepted};
 use super::earn::{by_group, firings, postings, Earned};
@@ -19,6 +19,7 @@ use crate::members::model::{MemberAccount, PointAccount, TierRecord};
 use crate::points::ledger;
 use crate::points::model::{PointRecord, PointRelation};
 use crate::ports::{RetentionCounters, Tx};
+use crate::tiers::upgrade::{decide, window_from, windows, WindowSums};
 use patron_domain::ids::MemberId;
 use patron_domain::member::MemberStatus;
 use patron_domain::orders::Direction;
@@ -214,32 +215,66 @@ pub async fn accept_together(
     }
 
     // The upgrade check reads the window sums with the orders' records written, as it does
-    // after a single order.
+    // after a single order: every member's sums in two statements, then the same decision.
+    let mut point_windows = Vec::new();
+    let mut order_windows = Vec::new();
+    let mut keys = Vec::with_capacity(earnings.len());
+    for e in &earnings {
+        let p = &jobs[e.job].1;
+        let at = p.order.ordered_at_ms;
+        let (points, orders) = windows(&p.rules);
+        for (group, days) in &points {
+            point_windows.push((e.member.id, group.clone(), window_from(at, *days), at));
+        }
+        for days in &orders {
+            order_windows.push((e.member.id, window_from(at, *days), at));
+        }
+        keys.push((points, orders));
+    }
+    let mut point_sums = tx
+        .upgradeable_points_many(t, &point_windows)
+        .await?
+        .into_iter();
+    let mut order_sums = tx
+        .spend_and_purchases_many(t, &order_windows)
+        .await?
+        .into_iter();
+    let short = || AppError::Store("fewer window sums than windows".into());
     let mut tier_changes: HashMap<usize, TierRecord> = HashMap::new();
     let mut retention = Vec::with_capacity(earnings.len());
     let mut records_of: HashMap<usize, Vec<PointRecord>> = HashMap::new();
-    for e in earnings {
+    for (e, (points, orders)) in earnings.into_iter().zip(keys) {
         let (ctx, p) = &jobs[e.job];
+        let mut sums = WindowSums::default();
+        for key in points {
+            sums.points
+                .insert(key, point_sums.next().ok_or_else(short)?);
+        }
+        for days in orders {
+            sums.orders
+                .insert(days, order_sums.next().ok_or_else(short)?);
+        }
         let add = RetentionCounters {
             points: e.earned.upgradeable,
             spend_fen: p.order.paid_fen,
             purchases: 1,
         };
-        let (counters, change) = crate::tiers::upgrade::check(
-            tx,
+        let (counters, change) = decide(
             &e.member,
             tiers.get(&e.member.id),
             &p.rules,
+            &sums,
             p.order.ordered_at_ms,
             ctx.now_ms,
             add,
             p.tz,
-        )
-        .await?;
-        retention.push((e.member.id, counters, ctx.now_ms));
+        );
         if let Some(r) = change {
+            tx.deactivate_tier_records(t, e.member.id).await?;
+            tx.insert_tier_record(&r).await?;
             tier_changes.insert(e.job, r);
         }
+        retention.push((e.member.id, counters, ctx.now_ms));
         records_of.insert(e.job, e.earned.records);
     }
     let points_changes: Vec<(String, i64)> = new

@@ -98,6 +98,19 @@ pub trait OrdersReads: Send {
         from_ms: i64,
         to_ms: i64,
     ) -> AppResult<(i64, i64)>;
+    /// [`OrdersReads::upgradeable_points`] for many (member, point group, from, to), in their
+    /// order.
+    async fn upgradeable_points_many(
+        &mut self,
+        t: TenantId,
+        windows: &[(MemberId, String, i64, i64)],
+    ) -> AppResult<Vec<i64>>;
+    /// [`OrdersReads::spend_and_purchases`] for many (member, from, to), in their order.
+    async fn spend_and_purchases_many(
+        &mut self,
+        t: TenantId,
+        windows: &[(MemberId, i64, i64)],
+    ) -> AppResult<Vec<(i64, i64)>>;
 }
 
 #[async_trait]

@@ -43,51 +43,97 @@ pub fn rank_of(rules: &ProgramRules, tier: Option<&str>) -> i64 {
         .map_or(0, |x| x.rank)
 }
 
-/// Each enabled tier rule with the member's value for it over its window ending at `at_ms`,
-/// plus what `pending` would add.
-pub async fn values<'a>(
+/// The sums the enabled tier rules of a program read over their windows ending at one instant:
+/// upgradeable points by (point group, window days), and (spend, purchases) by window days.
+#[derive(Debug, Clone, Default)]
+pub struct WindowSums {
+    pub points: HashMap<(String, i64), i64>,
+    pub orders: HashMap<i64, (i64, i64)>,
+}
+
+/// The (point group, window days) and the window days whose sums the enabled tier rules read:
+/// one sum per group and window, however many rules read it (a program's tiers usually share
+/// one window).
+pub fn windows(rules: &ProgramRules) -> (Vec<(String, i64)>, Vec<i64>) {
+    let (mut points, mut orders) = (Vec::new(), Vec::new());
+    for rule in rules.tier_rules.iter().filter(|r| r.enabled) {
+        match rule.condition {
+            Condition::AccumulatedPoints => {
+                if let Some(g) = rule.point_group_id {
+                    let key = (g.to_string(), rule.window_days);
+                    if !points.contains(&key) {
+                        points.push(key);
+                    }
+                }
+            }
+            Condition::SpendAmount | Condition::PurchaseCount => {
+                if !orders.contains(&rule.window_days) {
+                    orders.push(rule.window_days);
+                }
+            }
+        }
+    }
+    (points, orders)
+}
+
+/// The window start of a rule reading `window_days` before `at_ms`.
+pub fn window_from(at_ms: i64, window_days: i64) -> i64 {
+    at_ms - window_days * DAY_MS
+}
+
+/// The member's [`WindowSums`] at `at_ms`, read one sum at a time.
+pub async fn window_sums(
     r: &mut dyn Reads,
     member: &MemberAccount,
-    rules: &'a ProgramRules,
+    rules: &ProgramRules,
     at_ms: i64,
-    pending: &Pending,
-) -> AppResult<Vec<(RankedRule<&'a TierRule>, i64)>> {
+) -> AppResult<WindowSums> {
     let t = member.tenant_id;
+    let (points, orders) = windows(rules);
+    let mut sums = WindowSums::default();
+    for (group, days) in points {
+        let from = window_from(at_ms, days);
+        let v = r
+            .upgradeable_points(t, member.id, &group, from, at_ms)
+            .await?;
+        sums.points.insert((group, days), v);
+    }
+    for days in orders {
+        let from = window_from(at_ms, days);
+        let v = r.spend_and_purchases(t, member.id, from, at_ms).await?;
+        sums.orders.insert(days, v);
+    }
+    Ok(sums)
+}
+
+/// Each enabled tier rule with the member's value for it, from `sums`, plus what `pending`
+/// would add.
+pub fn candidates<'a>(
+    rules: &'a ProgramRules,
+    sums: &WindowSums,
+    pending: &Pending,
+) -> Vec<(RankedRule<&'a TierRule>, i64)> {
     let mut out = Vec::new();
-    // Spend and purchases are one query per window, and points one per group and window,
-    // however many rules read them (a program's tiers usually share one window).
-    let mut orders: HashMap<i64, (i64, i64)> = HashMap::new();
-    let mut points: HashMap<(String, i64), i64> = HashMap::new();
     for rule in rules.tier_rules.iter().filter(|r| r.enabled) {
-        let from = at_ms - rule.window_days * DAY_MS;
         let value = match rule.condition {
             Condition::AccumulatedPoints => match rule.point_group_id {
                 Some(g) => {
                     let g = g.to_string();
-                    let key = (g, rule.window_days);
-                    let sum = match points.get(&key) {
-                        Some(v) => *v,
-                        None => {
-                            let v = r
-                                .upgradeable_points(t, member.id, &key.0, from, at_ms)
-                                .await?;
-                            points.insert(key.clone(), v);
-                            v
-                        }
-                    };
-                    sum + pending.points.get(&key.0).copied().unwrap_or(0)
+                    let sum = sums
+                        .points
+                        .get(&(g.clone(), rule.window_days))
+                        .copied()
+                        .unwrap_or(0);
+                    sum + pending.points.get(&g).copied().unwrap_or(0)
                 }
                 None => 0,
             },
             Condition::SpendAmount | Condition::PurchaseCount => {
-                let (spend, count) = match orders.get(&rule.window_days) {
-                    Some(v) => *v,
-                    None => {
-                        let v = r.spend_and_purchases(t, member.id, from, at_ms).await?;
-                        orders.insert(rule.window_days, v);
-                        v
-                    }
-                };
+                let (spend, count) = sums
+                    .orders
+                    .get(&rule.window_days)
+                    .copied()
+                    .unwrap_or((0, 0));
                 if rule.condition == Condition::SpendAmount {
                     spend + pending.spend_fen
                 } else {
@@ -106,7 +152,20 @@ pub async fn values<'a>(
             value,
         ));
     }
-    Ok(out)
+    out
+}
+
+/// Each enabled tier rule with the member's value for it over its window ending at `at_ms`,
+/// plus what `pending` would add.
+pub async fn values<'a>(
+    r: &mut dyn Reads,
+    member: &MemberAccount,
+    rules: &'a ProgramRules,
+    at_ms: i64,
+    pending: &Pending,
+) -> AppResult<Vec<(RankedRule<&'a TierRule>, i64)>> {
+    let sums = window_sums(r, member, rules, at_ms).await?;
+    Ok(candidates(rules, &sums, pending))
 }
 
 /// Runs the upgrade check for `member`, whose active tier record is `current` (read under the
@@ -143,9 +202,32 @@ pub async fn check(
     add: RetentionCounters,
     tz: chrono_tz::Tz,
 ) -> AppResult<(RetentionCounters, Option<TierRecord>)> {
-    let t = member.tenant_id;
+    let sums = window_sums(&mut *tx, member, rules, at_ms).await?;
+    let (counters, record) = decide(member, current, rules, &sums, at_ms, now_ms, add, tz);
+    if let Some(r) = &record {
+        tx.deactivate_tier_records(member.tenant_id, member.id)
+            .await?;
+        tx.insert_tier_record(r).await?;
+    }
+    Ok((counters, record))
+}
+
+/// The upgrade decision for `member` (active tier record `current`) from its window sums at
+/// `at_ms`, after an event that contributed `add`: the retention counters, and the new tier
+/// record if the member moves up (not written).
+#[allow(clippy::too_many_arguments)]
+pub fn decide(
+    member: &MemberAccount,
+    current: Option<&TierRecord>,
+    rules: &ProgramRules,
+    sums: &WindowSums,
+    at_ms: i64,
+    now_ms: i64,
+    add: RetentionCounters,
+    tz: chrono_tz::Tz,
+) -> (RetentionCounters, Option<TierRecord>) {
     let current_rank = rank_of(rules, current.map(|r| r.tier_id.as_str()));
-    let candidates = values(&mut *tx, member, rules, at_ms, &Pending::default()).await?;
+    let candidates = candidates(rules, sums, &Pending::default());
     let chosen = upgrade_rule(current_rank, &candidates).map(|r| r.key);
     let counters = RetentionCounters {
         points: member.retention_points,
@@ -154,11 +236,11 @@ pub async fn check(
     }
     .after(add, chosen.is_some());
     let Some(rule) = chosen else {
-        return Ok((counters, None));
+        return (counters, None);
     };
     let tier = rules.tiers.iter().find(|x| x.id == rule.tier_id);
     let record = TierRecord {
-        tenant_id: t,
+        tenant_id: member.tenant_id,
         id: new_uuid().to_string(),
         member_id: member.id,
         customer_id: member.customer_id,
@@ -172,7 +254,5 @@ pub async fn check(
         active: true,
         created_at_ms: now_ms,
     };
-    tx.deactivate_tier_records(t, member.id).await?;
-    tx.insert_tier_record(&record).await?;
-    Ok((counters, Some(record)))
+    (counters, Some(record))
 }

@@ -646,6 +646,60 @@ both_databases! {
         verify_clean(&app).await;
     }
 
+    async fn orders_arriving_together_upgrade_by_spend_and_by_purchases(app) {
+        let admin = app.tenant_admin("acme").await;
+        let shop = shop(&app, &admin).await;
+        let p = format!("/api/v1/programs/{}", shop.club.program_id);
+        let tiers = admin.get(&format!("{p}/tiers")).await.body;
+        let tier = |code: &str| tiers["items"].as_array().unwrap().iter().find(|t| t["code"] == code).unwrap()["id"].as_str().unwrap().to_string();
+        let platinum = tier("platinum");
+        let r = admin.post(&format!("{p}/tier-rules"), &json!({"name": "三次消费", "tier_id": platinum, "condition": "purchase_count", "window_days": 365, "range_start": 3})).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        let r = admin.post(&format!("{p}/tier-rules"), &json!({"name": "消费满两千", "tier_id": shop.gold_tier_id, "condition": "spend_amount", "window_days": 365, "range_start": "2000.00"})).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        let mut members = Vec::new();
+        for i in 0..21 {
+            members.push(member(&admin, &format!("1381100{i:04}")).await);
+        }
+        // At once: three orders of ¥100 from each of twenty members (one a batch per member, so
+        // the third sees the first two), and ¥2,500 paid with a gift card (no points) from one.
+        let mut bodies = Vec::new();
+        for round in 0..3 {
+            for (i, (_, card)) in members.iter().enumerate().take(20) {
+                let mut o = offline_order(&format!("small-{round}-{i}"), card);
+                o["lines"] = json!([{"product_code": "CN01836", "quantity": 1, "net_amount": "100.00"}]);
+                o["payments"] = json!([{"method": "2343", "amount": "100.00"}]);
+                bodies.push(o);
+            }
+        }
+        let mut gift = offline_order("gift-20", &members[20].1);
+        gift["lines"] = json!([{"product_code": "CN02000", "quantity": 1, "net_amount": "2500.00"}]);
+        gift["payments"] = json!([{"method": "GIFT", "amount": "2500.00"}]);
+        bodies.push(gift);
+        let tasks: Vec<_> = bodies
+            .into_iter()
+            .map(|body| {
+                let c = admin.clone();
+                tokio::spawn(async move { c.post("/api/v1/orders", &body).await })
+            })
+            .collect();
+        for t in tasks {
+            let r = t.await.unwrap();
+            assert_eq!(r.status, 201, "{}", r.text);
+        }
+        // Three purchases of 100 points each: platinum by count (silver by points is lower).
+        for (m, _) in &members[..20] {
+            let (points, growth, detail) = accounts(&admin, m, &shop).await;
+            assert_eq!((points, growth), ((300, 300), (3, 3)));
+            assert_eq!(active_tier(&detail), platinum);
+        }
+        // No points, but ¥2,500 spent: gold by spend.
+        let (points, _, detail) = accounts(&admin, &members[20].0, &shop).await;
+        assert_eq!(points, (0, 0));
+        assert_eq!(active_tier(&detail), shop.gold_tier_id);
+        verify_clean(&app).await;
+    }
+
     async fn a_dry_run_predicts_the_order_and_writes_nothing(app) {
         let admin = app.tenant_admin("acme").await;
         let shop = shop(&app, &admin).await;

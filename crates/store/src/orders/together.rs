@@ -6,7 +6,8 @@
 use super::inserts::{order_inserts, outbox_insert};
 use crate::jobs::{member_texts, select_in};
 use crate::members::rows::{member, point_account};
-use crate::reads::ReadConn;
+use crate::reads::{all, Conn, ReadConn};
+use crate::row::Row;
 use crate::sql::{row_counts, Arg, Sql};
 use crate::writes::SqlTx;
 use patron_app::members::model::{MemberAccount, PointAccount};
@@ -35,6 +36,35 @@ fn updates_from_values(
         out.push(sql);
     }
     out
+}
+
+/// The rows of `{head}(k, …), … {tail}$tenant GROUP BY v.column1` over `rows`, each row's `k`
+/// its index in `rows`, in statements of [`row_counts`] sizes: window sums of many members, one
+/// group per `k` that has any (a `k` missing from the result sums nothing).
+pub(super) async fn window_rows(
+    conn: &mut Conn<'_>,
+    head: &str,
+    tail: &str,
+    t: TenantId,
+    rows: Vec<Vec<Arg>>,
+) -> AppResult<Vec<Row>> {
+    let width = rows.first().map_or(1, |r| r.len() + 1);
+    let mut rows = rows.into_iter().enumerate();
+    let mut out = Vec::new();
+    for n in row_counts(rows.len(), width) {
+        let mut sql = Sql::new(head);
+        sql.values(rows.by_ref().take(n).map(|(k, row)| {
+            let mut with_key = Vec::with_capacity(row.len() + 1);
+            with_key.push(Arg::Int(i64::try_from(k).unwrap_or(i64::MAX)));
+            with_key.extend(row);
+            with_key
+        }));
+        sql.push(tail)
+            .bind(Arg::Int(t.get()))
+            .push(" GROUP BY v.column1");
+        out.extend(all(conn, &sql).await?);
+    }
+    Ok(out)
 }
 
 impl SqlTx {
