@@ -73,6 +73,9 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         metrics::gauge!("db_pool_connections", "pool" => pool, "state" => "idle")
             .set(f64::from(idle));
     }
+    let desk = state.orders.stats();
+    metrics::counter!("orders_accepted_together_total").absolute(desk.accepted_together);
+    metrics::counter!("order_batches_failed_total").absolute(desk.failed_batches);
     let body = prometheus()
         .map(PrometheusHandle::render)
         .unwrap_or_default();

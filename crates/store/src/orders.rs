@@ -460,9 +460,9 @@ macro_rules! impl_orders_reads {
                     })
                     .collect();
                 let tail = format!(
-                    ") AS v JOIN point_records r ON r.member_id = v.column3 \
-                     AND r.point_group_id = v.column4 AND r.effective_at_ms >= v.column5 \
-                     AND r.effective_at_ms <= v.column6 \
+                    ") AS v JOIN point_records r ON r.member_id = v.column2 \
+                     AND r.point_group_id = v.column3 AND r.effective_at_ms >= v.column4 \
+                     AND r.effective_at_ms <= v.column5 \
                      WHERE r.counts_for_upgrade = 1 AND r.operation IN ({}) AND r.tenant_id = ",
                     upgrade_operations()
                 );

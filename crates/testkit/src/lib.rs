@@ -30,6 +30,8 @@ pub enum Db {
 
 pub struct TestApp {
     pub base: String,
+    /// The server's state, for what only it can tell (the order desk's counters).
+    pub state: patron_http::AppState,
     pub store: SqlStore,
     pub clock: FixedClock,
     pub db: Db,
@@ -125,7 +127,7 @@ pub async fn spawn_app(db: Db) -> TestApp {
         pii,
         settings,
     );
-    let app = patron_http::router(state);
+    let app = patron_http::router(state.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -138,6 +140,7 @@ pub async fn spawn_app(db: Db) -> TestApp {
     });
     TestApp {
         base: format!("http://{addr}"),
+        state,
         store,
         clock,
         db,

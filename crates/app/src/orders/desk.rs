@@ -20,6 +20,7 @@ use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::ports::Store;
 use std::collections::{BTreeMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, Mutex};
 
@@ -41,6 +42,22 @@ struct Job {
 #[derive(Clone)]
 pub struct OrderDesk {
     queue: mpsc::Sender<Job>,
+    counters: Arc<Counters>,
+}
+
+#[derive(Default)]
+struct Counters {
+    together: AtomicU64,
+    failed: AtomicU64,
+}
+
+/// What the desk has done since the server started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeskStats {
+    /// Orders accepted in a batch of more than one.
+    pub accepted_together: u64,
+    /// Batches that failed, whose orders were then accepted one by one.
+    pub failed_batches: u64,
 }
 
 impl std::fmt::Debug for OrderDesk {
@@ -54,10 +71,18 @@ impl OrderDesk {
     pub fn start(store: Arc<dyn Store>) -> Self {
         let (queue, rx) = mpsc::channel(QUEUE);
         let rx = Arc::new(Mutex::new(rx));
+        let counters = Arc::new(Counters::default());
         for _ in 0..WORKERS {
-            tokio::spawn(work(store.clone(), rx.clone()));
+            tokio::spawn(work(store.clone(), rx.clone(), counters.clone()));
         }
-        Self { queue }
+        Self { queue, counters }
+    }
+
+    pub fn stats(&self) -> DeskStats {
+        DeskStats {
+            accepted_together: self.counters.together.load(Ordering::Relaxed),
+            failed_batches: self.counters.failed.load(Ordering::Relaxed),
+        }
     }
 
     /// Accepts an [`eligible`](super::together::eligible) order, as [`accept::accept`] in a
@@ -79,7 +104,7 @@ impl OrderDesk {
     }
 }
 
-async fn work(store: Arc<dyn Store>, rx: Arc<Mutex<mpsc::Receiver<Job>>>) {
+async fn work(store: Arc<dyn Store>, rx: Arc<Mutex<mpsc::Receiver<Job>>>, counters: Arc<Counters>) {
     let mut waiting: Vec<Job> = Vec::new();
     loop {
         if waiting.is_empty() {
@@ -112,8 +137,8 @@ async fn work(store: Arc<dyn Store>, rx: Arc<Mutex<mpsc::Receiver<Job>>>) {
         for (_, jobs) in by_tenant {
             // On a task of its own, so that a panic costs its batch (whose callers get an
             // error when their answers are dropped), not the worker.
-            let store = store.clone();
-            if let Err(e) = tokio::spawn(async move { run(&*store, jobs).await }).await {
+            let (store, counters) = (store.clone(), counters.clone());
+            if let Err(e) = tokio::spawn(async move { run(&*store, &counters, jobs).await }).await {
                 tracing::error!(error = %e, "a batch of orders panicked");
             }
         }
@@ -131,7 +156,7 @@ fn take_queued(rx: &mut mpsc::Receiver<Job>, jobs: &mut Vec<Job>) {
 }
 
 /// Accepts the orders of one tenant together, or each on its own if that fails.
-async fn run(store: &dyn Store, jobs: Vec<Job>) {
+async fn run(store: &dyn Store, counters: &Counters, jobs: Vec<Job>) {
     if jobs.len() > 1 {
         let (work, replies): (Vec<(Ctx, Prepared)>, Vec<_>) = jobs
             .into_iter()
@@ -139,13 +164,17 @@ async fn run(store: &dyn Store, jobs: Vec<Job>) {
             .unzip();
         match together(store, &work).await {
             Ok(done) => {
+                counters
+                    .together
+                    .fetch_add(done.len() as u64, Ordering::Relaxed);
                 for (reply, done) in replies.into_iter().zip(done) {
                     // A caller that stopped waiting no longer needs the answer.
                     let _ = reply.send(Ok(done));
                 }
             }
             Err(e) => {
-                tracing::debug!(
+                counters.failed.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(
                     error = %e,
                     size = work.len(),
                     "a batch of orders failed; accepting each on its own"

@@ -643,6 +643,10 @@ both_databases! {
         assert_eq!(detail["member"]["first_purchase_at"], "2026-11-23T02:00:00.000Z");
         let orders = admin.get("/api/v1/orders?limit=1").await.body;
         assert_eq!(orders["total"], 1 + 40 + 1 + 1);
+        // The orders did go through batches, and no batch fell back to one by one.
+        let desk = app.state.orders.stats();
+        assert!(desk.accepted_together >= 2, "{desk:?}");
+        assert_eq!(desk.failed_batches, 0, "{desk:?}");
         verify_clean(&app).await;
     }
 
@@ -697,6 +701,9 @@ both_databases! {
         let (points, _, detail) = accounts(&admin, &members[20].0, &shop).await;
         assert_eq!(points, (0, 0));
         assert_eq!(active_tier(&detail), shop.gold_tier_id);
+        let desk = app.state.orders.stats();
+        assert!(desk.accepted_together >= 2, "{desk:?}");
+        assert_eq!(desk.failed_batches, 0, "{desk:?}");
         verify_clean(&app).await;
     }
 
