@@ -3,7 +3,7 @@
 //! remained) with a relation to it; the source's remaining goes to 0; the account's available
 //! goes down and expired up by as much, accumulated unchanged (§10.5).
 //!
-//! The ledger decides (`Ledger::expire`, `points::ledger::changes`), exactly as for a single
+//! The ledger decides (`Ledger::expire`, `points::ledger::collect`), exactly as for a single
 //! posting; only the reads and writes are set-based. Each round reads the accounts of the next
 //! due records and splits them between [`WORKERS`] batches that run at once; a batch locks its
 //! accounts, loads their open state in three statements, expires everything due in each, and
@@ -20,14 +20,12 @@ use super::runs::{progress, Now};
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::members::model::PointAccount;
-use crate::points::ledger::{self, Changes};
-use crate::points::model::PointRecord;
-use crate::ports::{Store, Tx};
+use crate::points::ledger;
+use crate::ports::Store;
 use crate::secrets::new_uuid;
 use futures::future::try_join_all;
 use patron_domain::ids::TenantId;
 use patron_domain::jobs::day_start_ms;
-use patron_domain::points::Balances;
 use std::collections::HashMap;
 
 /// Due records looked at per batch (their accounts are expired whole).
@@ -36,38 +34,6 @@ const BATCH_RECORDS: u32 = 2_000;
 /// server process, and the server's work per record is what a run waits for; on SQLite they
 /// queue on the one writer.
 const WORKERS: usize = 2;
-
-/// Everything one batch writes.
-#[derive(Default)]
-struct Batch {
-    records: Vec<PointRecord>,
-    relations: Vec<crate::points::model::PointRelation>,
-    remaining: Vec<(String, i64)>,
-    debts: Vec<(String, i64)>,
-    balances: Vec<(String, Balances)>,
-    points: i64,
-}
-
-impl Batch {
-    fn add(&mut self, c: Changes) {
-        self.points -= c.record.change;
-        self.records.push(c.record);
-        self.relations.extend(c.relations);
-        self.remaining.extend(c.remaining);
-        self.debts.extend(c.debts);
-    }
-
-    async fn write(self, tx: &mut dyn Tx, t: TenantId, now_ms: i64) -> AppResult<()> {
-        tx.insert_point_records(&self.records).await?;
-        tx.insert_point_relations(&self.relations).await?;
-        tx.set_remaining_many(t, &self.remaining).await?;
-        // An expiry never pays a debt back; kept general since the ledger says what to write.
-        for (record, left) in &self.debts {
-            tx.set_debt(t, record, *left).await?;
-        }
-        tx.set_point_balances_many(t, &self.balances, now_ms).await
-    }
-}
 
 /// Groups (account, item) pairs by account.
 fn by_account<T>(items: impl IntoIterator<Item = (String, T)>) -> HashMap<String, Vec<T>> {
@@ -109,30 +75,35 @@ async fn expire_accounts(
             .map(|r| (r.account_id.clone(), ledger::debt(r))),
     );
     let ctx = Ctx::system(Some(t), now_ms);
-    let mut batch = Batch::default();
+    let mut bulk = ledger::Bulk::default();
     for account in &accounts {
         let mut book = ledger::book(
             account,
             earnings.remove(&account.id).unwrap_or_default(),
             debts.remove(&account.id).unwrap_or_default(),
         );
-        let postings = book.expire(before, || new_uuid().to_string());
-        for posting in &postings {
-            let record = ledger::new_record(&ctx, account, Some(reason.to_string()));
-            batch.add(ledger::changes(&book, posting, record, now_ms));
-        }
+        let postings: Vec<_> = book
+            .expire(before, || new_uuid().to_string())
+            .into_iter()
+            .map(|posting| {
+                let record = ledger::new_record(&ctx, account, Some(reason.to_string()));
+                (posting, record)
+            })
+            .collect();
         if !postings.is_empty() {
-            batch.balances.push((account.id.clone(), book.balances));
+            bulk.add(
+                &account.id,
+                ledger::collect(&book, &postings, now_ms),
+                book.balances,
+            );
         }
     }
     let done = Done {
-        records: batch.records.len() as i64,
-        accounts: batch.balances.len() as i64,
-        points: batch.points,
+        records: bulk.records.len() as i64,
+        accounts: bulk.balances.len() as i64,
+        points: -bulk.records.iter().map(|r| r.change).sum::<i64>(),
     };
-    if done.records > 0 {
-        batch.write(&mut *tx, t, now_ms).await?;
-    }
+    bulk.write(&mut *tx, t, now_ms).await?;
     tx.commit().await?;
     Ok(done)
 }

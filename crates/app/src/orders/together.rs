@@ -17,13 +17,13 @@ use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::members::model::{MemberAccount, PointAccount, TierRecord};
 use crate::points::ledger;
-use crate::points::model::{PointRecord, PointRelation};
+use crate::points::model::PointRecord;
 use crate::ports::{RetentionCounters, Tx};
 use crate::tiers::upgrade::{decide, window_from, windows, WindowSums};
 use patron_domain::ids::MemberId;
 use patron_domain::member::MemberStatus;
 use patron_domain::orders::Direction;
-use patron_domain::points::{Balances, Debt};
+use patron_domain::points::Debt;
 use patron_domain::rbac::Permission;
 use std::collections::{HashMap, HashSet};
 
@@ -43,16 +43,6 @@ pub fn external_key(p: &Prepared) -> (String, String) {
         p.order.channel.code().to_string(),
         p.order.external_no.clone(),
     )
-}
-
-/// Everything the batch writes after its orders and documents.
-#[derive(Default)]
-struct Writes {
-    records: Vec<PointRecord>,
-    relations: Vec<PointRelation>,
-    remaining: Vec<(String, i64)>,
-    debts: Vec<(String, i64)>,
-    balances: Vec<(String, Balances)>,
 }
 
 /// What one new order of the batch earned, before the upgrade check.
@@ -148,7 +138,7 @@ pub async fn accept_together(
     }
 
     // Each order on its member's ledgers, exactly as `earn::transaction_points` posts it.
-    let mut writes = Writes::default();
+    let mut bulk = ledger::Bulk::default();
     let mut earnings = Vec::new();
     for &i in &new {
         let (ctx, p) = &jobs[i];
@@ -183,12 +173,8 @@ pub async fn accept_together(
                 &mut earned,
             );
             let c = ledger::collect(&book, &posted, ctx.now_ms);
-            writes.records.extend(c.records.iter().cloned());
-            writes.relations.extend(c.relations);
-            writes.remaining.extend(c.remaining);
-            writes.debts.extend(c.debts);
-            writes.balances.push((account.id.clone(), book.balances));
-            earned.records.extend(c.records);
+            earned.records.extend(c.records.iter().cloned());
+            bulk.add(&account.id, c, book.balances);
         }
         earned.records.sort_by(|a, b| a.id.cmp(&b.id));
         orders[i].points_change = earned.total;
@@ -203,16 +189,7 @@ pub async fn accept_together(
         .map(|(ctx, _)| ctx.now_ms)
         .max()
         .unwrap_or_default();
-    if !writes.records.is_empty() {
-        tx.insert_point_records(&writes.records).await?;
-        tx.insert_point_relations(&writes.relations).await?;
-        tx.set_remaining_many(t, &writes.remaining).await?;
-        for (record, left) in &writes.debts {
-            tx.set_debt(t, record, *left).await?;
-        }
-        tx.set_point_balances_many(t, &writes.balances, now_ms)
-            .await?;
-    }
+    bulk.write(tx, t, now_ms).await?;
 
     // The upgrade check reads the window sums with the orders' records written, as it does
     // after a single order: every member's sums in two statements, then the same decision.

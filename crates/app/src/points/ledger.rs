@@ -340,6 +340,44 @@ pub fn collect(
     }
 }
 
+/// The postings of many accounts, written together in a few multi-row statements (the daily
+/// expiry's batches, orders accepted together): what each account's postings [`collect`], and
+/// each account's balances after them.
+#[derive(Debug, Clone, Default)]
+pub struct Bulk {
+    pub records: Vec<PointRecord>,
+    pub relations: Vec<PointRelation>,
+    pub remaining: Vec<(String, i64)>,
+    pub debts: Vec<(String, i64)>,
+    pub balances: Vec<(String, Balances)>,
+}
+
+impl Bulk {
+    /// Adds one account's collected postings and its balances after them.
+    pub fn add(&mut self, account: &str, c: Collected, after: Balances) {
+        self.records.extend(c.records);
+        self.relations.extend(c.relations);
+        self.remaining.extend(c.remaining);
+        self.debts.extend(c.debts);
+        self.balances.push((account.to_string(), after));
+    }
+
+    /// Writes everything added (nothing when nothing was).
+    pub async fn write(&self, tx: &mut dyn Tx, t: TenantId, now_ms: i64) -> AppResult<()> {
+        if self.records.is_empty() {
+            return Ok(());
+        }
+        tx.insert_point_records(&self.records).await?;
+        tx.insert_point_relations(&self.relations).await?;
+        tx.set_remaining_many(t, &self.remaining).await?;
+        // Few postings pay a debt back (an expiry never does): one statement each.
+        for (record, left) in &self.debts {
+            tx.set_debt(t, record, *left).await?;
+        }
+        tx.set_point_balances_many(t, &self.balances, now_ms).await
+    }
+}
+
 /// [`write`] for several postings to one account made one after another on the same ledger:
 /// every record, the relations, each touched source and debt once, then the balances once, all
 /// in one round trip where the database allows.

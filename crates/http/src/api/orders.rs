@@ -64,9 +64,9 @@ pub async fn create(
     if !headers.contains_key(IDEMPOTENCY_HEADER) && together::eligible(&prepared) {
         // An order is idempotent by its external number already; without a key a member's
         // plain order joins the queue whose orders are written many to a transaction.
-        let done = state.orders.accept(auth.ctx.clone(), prepared).await?;
-        let records = match done.point_records {
-            Some(ref r) => r.clone(),
+        let mut done = state.orders.accept(auth.ctx.clone(), prepared).await?;
+        let records = match done.point_records.take() {
+            Some(r) => r,
             None => {
                 let mut reader = state.store.reader().await?;
                 reader.order_point_records(t, &done.order.id).await?
@@ -77,13 +77,13 @@ pub async fn create(
     let ctx = auth.ctx.clone();
     mutate(&state, &auth.ctx, &headers, &body.request_hash, move |tx| {
         Box::pin(async move {
-            let done = match prepared.order.direction {
+            let mut done = match prepared.order.direction {
                 Direction::Normal => accept::accept(tx, &ctx, prepared).await?,
                 Direction::Refund => refund::refund(tx, &ctx, prepared).await?,
             };
             let t = done.order.tenant_id;
-            let records = match done.point_records {
-                Some(ref r) => r.clone(),
+            let records = match done.point_records.take() {
+                Some(r) => r,
                 None => tx.order_point_records(t, &done.order.id).await?,
             };
             Ok(answer(&done, &records))
