@@ -456,23 +456,24 @@ macro_rules! impl_orders_reads {
                             Arg::Text(g.clone()),
                             Arg::Int(*from),
                             Arg::Int(*to),
+                            Arg::Int(t.get()),
                         ]
                     })
                     .collect();
-                let tail = format!(
-                    ") AS v JOIN point_records r ON r.member_id = v.column2 \
-                     AND r.point_group_id = v.column3 AND r.effective_at_ms >= v.column4 \
-                     AND r.effective_at_ms <= v.column5 \
-                     WHERE r.counts_for_upgrade = 1 AND r.operation IN ({}) AND r.tenant_id = ",
+                // (k, member, group, from, to, tenant)
+                let select = format!(
+                    "SELECT v.column1 AS k, (SELECT CAST(COALESCE(SUM(r.change), 0) AS BIGINT) \
+                     FROM point_records r WHERE r.tenant_id = v.column6 \
+                     AND r.member_id = v.column2 AND r.point_group_id = v.column3 \
+                     AND r.effective_at_ms >= v.column4 AND r.effective_at_ms <= v.column5 \
+                     AND r.counts_for_upgrade = 1 AND r.operation IN ({})) AS total",
                     upgrade_operations()
                 );
-                let head = "SELECT v.column1 AS k, CAST(COALESCE(SUM(r.change), 0) AS BIGINT) AS v \
-                            FROM (VALUES ";
                 let mut out = vec![0; windows.len()];
-                for row in together::window_rows(&mut self.read_conn()?, head, &tail, t, rows).await? {
+                for row in together::window_rows(&mut self.read_conn()?, &select, rows).await? {
                     let k = usize::try_from(row.i64("k")?).unwrap_or(usize::MAX);
                     if let Some(slot) = out.get_mut(k) {
-                        *slot = row.i64("v")?;
+                        *slot = row.i64("total")?;
                     }
                 }
                 Ok(out)
@@ -486,17 +487,27 @@ macro_rules! impl_orders_reads {
                 let rows = windows
                     .iter()
                     .map(|(m, from, to)| {
-                        vec![Arg::Text(m.to_string()), Arg::Int(*from), Arg::Int(*to)]
+                        vec![
+                            Arg::Text(m.to_string()),
+                            Arg::Int(*from),
+                            Arg::Int(*to),
+                            Arg::Int(t.get()),
+                        ]
                     })
                     .collect();
-                let head = "SELECT v.column1 AS k, CAST(COALESCE(SUM(o.paid_fen), 0) AS BIGINT) AS spend, \
-                            CAST(COALESCE(SUM(CASE WHEN o.direction = 'normal' AND o.refund_status <> 'full' \
-                              THEN 1 ELSE 0 END), 0) AS BIGINT) AS purchases FROM (VALUES ";
-                let tail = ") AS v JOIN orders o ON o.member_id = v.column2 \
-                            AND o.ordered_at_ms >= v.column3 AND o.ordered_at_ms <= v.column4 \
-                            WHERE o.tenant_id = ";
+                // (k, member, from, to, tenant); two subqueries of one index range each, as a
+                // row value (spend, purchases) from one subquery is not portable.
+                let window = "FROM orders o WHERE o.tenant_id = v.column5 AND o.member_id = v.column2 \
+                              AND o.ordered_at_ms >= v.column3 AND o.ordered_at_ms <= v.column4";
+                let sums = format!(
+                    "SELECT v.column1 AS k, \
+                     (SELECT CAST(COALESCE(SUM(o.paid_fen), 0) AS BIGINT) {window}) AS spend, \
+                     (SELECT CAST(COALESCE(SUM(CASE WHEN o.direction = 'normal' \
+                       AND o.refund_status <> 'full' THEN 1 ELSE 0 END), 0) AS BIGINT) {window}) \
+                       AS purchases"
+                );
                 let mut out = vec![(0, 0); windows.len()];
-                for row in together::window_rows(&mut self.read_conn()?, head, tail, t, rows).await? {
+                for row in together::window_rows(&mut self.read_conn()?, &sums, rows).await? {
                     let k = usize::try_from(row.i64("k")?).unwrap_or(usize::MAX);
                     if let Some(slot) = out.get_mut(k) {
                         *slot = (row.i64("spend")?, row.i64("purchases")?);

@@ -18,7 +18,7 @@ use super::resolve::Prepared;
 use super::together::{accept_together, external_key};
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
-use crate::ports::Store;
+use crate::ports::{Store, Tx};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -26,7 +26,9 @@ use tokio::sync::{mpsc, oneshot, Mutex};
 
 /// The most orders one transaction takes.
 pub const MAX_BATCH: usize = 256;
-/// Transactions of orders open at once: one is gathered while another is written.
+/// Transactions of orders open at once where the database writes several at a time: one is
+/// gathered while another is written. SQLite has one writer: a second worker's batch would only
+/// wait for it, holding orders that could have joined the next.
 const WORKERS: usize = 2;
 /// Orders that may wait in the queue before callers wait to enter it.
 const QUEUE: usize = 4096;
@@ -72,7 +74,12 @@ impl OrderDesk {
         let (queue, rx) = mpsc::channel(QUEUE);
         let rx = Arc::new(Mutex::new(rx));
         let counters = Arc::new(Counters::default());
-        for _ in 0..WORKERS {
+        let workers = if store.backend() == "sqlite" {
+            1
+        } else {
+            WORKERS
+        };
+        for _ in 0..workers {
             tokio::spawn(work(store.clone(), rx.clone(), counters.clone()));
         }
         Self { queue, counters }
@@ -111,11 +118,18 @@ async fn work(store: Arc<dyn Store>, rx: Arc<Mutex<mpsc::Receiver<Job>>>, counte
             let mut rx = rx.lock().await;
             let Some(first) = rx.recv().await else { return };
             waiting.push(first);
-            take_queued(&mut rx, &mut waiting);
-        } else if let Ok(mut rx) = rx.try_lock() {
-            // Orders held back from the last round go on without waiting for the queue: the
-            // other worker may be holding it while it waits for orders that will not come
-            // before these are answered.
+        }
+        // The transaction first, then everything queued by the time it began: what arrives
+        // while the last batch is written (on SQLite, while this one waits for the writer)
+        // joins this batch rather than waiting for the next. A failed begin leaves each order
+        // to begin its own and report why it cannot.
+        if waiting.len() < 16 {
+            tokio::time::sleep(std::time::Duration::from_micros(800)).await;
+        }
+        let tx = store.begin().await.ok();
+        if let Ok(mut rx) = rx.try_lock() {
+            // Not when the other worker holds the queue: it waits for orders, so none are
+            // queued, and these must not wait for the ones that come next.
             take_queued(&mut rx, &mut waiting);
         }
         let jobs = std::mem::take(&mut waiting);
@@ -134,11 +148,16 @@ async fn work(store: Arc<dyn Store>, rx: Arc<Mutex<mpsc::Receiver<Job>>>, counte
                 waiting.push(job);
             }
         }
+        // One tenant's batch after another: the next begins once the last has committed, as
+        // SQLite's one writer requires.
+        let mut tx = tx;
         for (_, jobs) in by_tenant {
             // On a task of its own, so that a panic costs its batch (whose callers get an
             // error when their answers are dropped), not the worker.
-            let (store, counters) = (store.clone(), counters.clone());
-            if let Err(e) = tokio::spawn(async move { run(&*store, &counters, jobs).await }).await {
+            let (store, counters, tx) = (store.clone(), counters.clone(), tx.take());
+            if let Err(e) =
+                tokio::spawn(async move { run(&*store, &counters, tx, jobs).await }).await
+            {
                 tracing::error!(error = %e, "a batch of orders panicked");
             }
         }
@@ -155,53 +174,67 @@ fn take_queued(rx: &mut mpsc::Receiver<Job>, jobs: &mut Vec<Job>) {
     }
 }
 
-/// Accepts the orders of one tenant together, or each on its own if that fails.
-async fn run(store: &dyn Store, counters: &Counters, jobs: Vec<Job>) {
-    if jobs.len() > 1 {
-        let (work, replies): (Vec<(Ctx, Prepared)>, Vec<_>) = jobs
-            .into_iter()
-            .map(|j| ((j.ctx, j.prepared), j.reply))
-            .unzip();
-        match together(store, &work).await {
-            Ok(done) => {
-                counters
-                    .together
-                    .fetch_add(done.len() as u64, Ordering::Relaxed);
-                for (reply, done) in replies.into_iter().zip(done) {
-                    // A caller that stopped waiting no longer needs the answer.
-                    let _ = reply.send(Ok(done));
+/// Accepts the orders of one tenant together in `tx` (begun here when not given), or each on
+/// its own if that fails.
+async fn run(store: &dyn Store, counters: &Counters, tx: Option<Box<dyn Tx>>, mut jobs: Vec<Job>) {
+    let tx = match tx {
+        Some(tx) => tx,
+        None => match store.begin().await {
+            Ok(tx) => tx,
+            Err(_) => {
+                for job in jobs {
+                    let _ = job.reply.send(alone(store, &job.ctx, job.prepared).await);
                 }
+                return;
             }
-            Err(e) => {
-                counters.failed.fetch_add(1, Ordering::Relaxed);
-                tracing::warn!(
-                    error = %e,
-                    size = work.len(),
-                    "a batch of orders failed; accepting each on its own"
-                );
-                for ((ctx, prepared), reply) in work.into_iter().zip(replies) {
-                    let _ = reply.send(alone(store, &ctx, prepared).await);
-                }
-            }
-        }
+        },
+    };
+    if jobs.len() == 1 {
+        let Some(job) = jobs.pop() else { return };
+        let _ = job.reply.send(commit(tx, &job.ctx, job.prepared).await);
         return;
     }
-    for job in jobs {
-        let done = alone(store, &job.ctx, job.prepared).await;
-        let _ = job.reply.send(done);
+    let (work, replies): (Vec<(Ctx, Prepared)>, Vec<_>) = jobs
+        .into_iter()
+        .map(|j| ((j.ctx, j.prepared), j.reply))
+        .unzip();
+    match together(tx, &work).await {
+        Ok(done) => {
+            counters
+                .together
+                .fetch_add(done.len() as u64, Ordering::Relaxed);
+            for (reply, done) in replies.into_iter().zip(done) {
+                // A caller that stopped waiting no longer needs the answer.
+                let _ = reply.send(Ok(done));
+            }
+        }
+        Err(e) => {
+            counters.failed.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(
+                error = %e,
+                size = work.len(),
+                "a batch of orders failed; accepting each on its own"
+            );
+            for ((ctx, prepared), reply) in work.into_iter().zip(replies) {
+                let _ = reply.send(alone(store, &ctx, prepared).await);
+            }
+        }
     }
 }
 
-async fn together(store: &dyn Store, jobs: &[(Ctx, Prepared)]) -> AppResult<Vec<Accepted>> {
-    let mut tx = store.begin().await?;
+async fn together(mut tx: Box<dyn Tx>, jobs: &[(Ctx, Prepared)]) -> AppResult<Vec<Accepted>> {
     let done = accept_together(&mut *tx, jobs).await?;
     tx.commit().await?;
     Ok(done)
 }
 
-async fn alone(store: &dyn Store, ctx: &Ctx, prepared: Prepared) -> AppResult<Accepted> {
-    let mut tx = store.begin().await?;
+/// One order in `tx`, exactly as a request accepts it alone.
+async fn commit(mut tx: Box<dyn Tx>, ctx: &Ctx, prepared: Prepared) -> AppResult<Accepted> {
     let done = accept::accept(&mut *tx, ctx, prepared).await?;
     tx.commit().await?;
     Ok(done)
+}
+
+async fn alone(store: &dyn Store, ctx: &Ctx, prepared: Prepared) -> AppResult<Accepted> {
+    commit(store.begin().await?, ctx, prepared).await
 }

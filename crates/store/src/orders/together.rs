@@ -38,30 +38,30 @@ fn updates_from_values(
     out
 }
 
-/// The rows of `{head}(k, …), … {tail}$tenant GROUP BY v.column1` over `rows`, each row's `k`
-/// its index in `rows`, in statements of [`row_counts`] sizes: window sums of many members, one
-/// group per `k` that has any (a `k` missing from the result sums nothing).
+/// The rows of `{select} FROM (VALUES (k, …), …) AS v` over `rows`, each row's `k` its index
+/// in `rows`, in statements of [`row_counts`] sizes: one row of window sums per window. The
+/// sums are subqueries correlated with the window (`v.column2`…), so each is an index lookup of
+/// its member's rows whatever the planner knows of the tables: a join with the `VALUES` list,
+/// planned with a freshly loaded table's stale statistics, scanned all of it for every batch on
+/// PostgreSQL.
 pub(super) async fn window_rows(
     conn: &mut Conn<'_>,
-    head: &str,
-    tail: &str,
-    t: TenantId,
+    select: &str,
     rows: Vec<Vec<Arg>>,
 ) -> AppResult<Vec<Row>> {
     let width = rows.first().map_or(1, |r| r.len() + 1);
     let mut rows = rows.into_iter().enumerate();
     let mut out = Vec::new();
     for n in row_counts(rows.len(), width) {
-        let mut sql = Sql::new(head);
+        let mut sql = Sql::new(select);
+        sql.push(" FROM (VALUES ");
         sql.values(rows.by_ref().take(n).map(|(k, row)| {
             let mut with_key = Vec::with_capacity(row.len() + 1);
             with_key.push(Arg::Int(i64::try_from(k).unwrap_or(i64::MAX)));
             with_key.extend(row);
             with_key
         }));
-        sql.push(tail)
-            .bind(Arg::Int(t.get()))
-            .push(" GROUP BY v.column1");
+        sql.push(") AS v");
         out.extend(all(conn, &sql).await?);
     }
     Ok(out)
