@@ -157,38 +157,21 @@ fn open(path: &str) -> AppResult<Connection> {
     Ok(conn)
 }
 
-/// Checkpoints; returns the frames in the WAL and those copied back so far (0 and 0 when the
-/// checkpoint failed).
-fn checkpoint(conn: &Connection, mode: &str) -> (i64, i64) {
-    conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |r| {
-        Ok((r.get(1)?, r.get(2)?))
-    })
-    .unwrap_or((0, 0))
+/// Checkpoints; returns the number of frames in the WAL (0 when the checkpoint failed).
+fn checkpoint(conn: &Connection, mode: &str) -> i64 {
+    conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |r| r.get(1))
+        .unwrap_or(0)
 }
-
-/// A checkpoint round that copied at most this many frames (1 MiB) leaves little for the next.
-const FEW_FRAMES: i64 = 256;
 
 /// Copies the rest of the WAL into the database file on the writer's turn, so the next
 /// transaction starts the WAL over (module docs). `RESTART` waits for readers still using the
 /// WAL, at most `READERS_WAIT` (they are short); one still busy leaves it to the next round.
-fn start_over(conn: &Connection, writer: &Mutex<Batch>, path: &str, copied: i64) {
+fn start_over(conn: &Connection, writer: &Mutex<Batch>, path: &str) {
     // The checkpoint syncs both files, and a sync writes out everything written since the last
     // one: done here first, outside the writer's turn, the turn's own syncs find little left.
     for file in [path.to_string(), format!("{path}-wal")] {
         if let Ok(f) = std::fs::File::open(&file) {
             let _ = f.sync_data();
-        }
-    }
-    // The turn copies and syncs what was committed since the last checkpoint, while every write
-    // waits. So checkpoint again first while a round still finds much to copy: each has only
-    // what was committed during the last one, a shorter time each round.
-    let mut copied = copied;
-    for _ in 0..4 {
-        let (_, now) = checkpoint(conn, "PASSIVE");
-        let done = now - std::mem::replace(&mut copied, now);
-        if done <= FEW_FRAMES {
-            break;
         }
     }
     let mut batch = writer.blocking_lock();
@@ -231,9 +214,8 @@ impl LiteWriter {
                 while let Err(mpsc::RecvTimeoutError::Timeout) =
                     stopped.recv_timeout(policy.checkpoint_every)
                 {
-                    let (frames, copied) = checkpoint(&checkpoints, "PASSIVE");
-                    if frames >= policy.restart_after_frames {
-                        start_over(&checkpoints, &writer, &path, copied);
+                    if checkpoint(&checkpoints, "PASSIVE") >= policy.restart_after_frames {
+                        start_over(&checkpoints, &writer, &path);
                     }
                 }
             })
