@@ -135,7 +135,7 @@ async fn work(store: Arc<dyn Store>, rx: Arc<Mutex<mpsc::Receiver<Job>>>, counte
         if waiting.len() < FEW {
             tokio::time::sleep(GATHER).await;
         }
-        let tx = store.begin().await.ok();
+        let mut tx = store.begin().await.ok();
         take_waiting(&rx, &mut waiting);
         let jobs = std::mem::take(&mut waiting);
         // A transaction belongs to one tenant, and takes one order per member and external
@@ -155,7 +155,6 @@ async fn work(store: Arc<dyn Store>, rx: Arc<Mutex<mpsc::Receiver<Job>>>, counte
         }
         // One tenant's batch after another: the next begins once the last has committed, as
         // SQLite's one writer requires.
-        let mut tx = tx;
         for (_, jobs) in by_tenant {
             // On a task of its own, so that a panic costs its batch (whose callers get an
             // error when their answers are dropped), not the worker.

@@ -11,7 +11,7 @@ use patron_domain::loyalty::tier::Validity;
 use patron_domain::points::rate::Rate;
 use patron_domain::points::rule::{Award, RuleStatus, Scope};
 use patron_testkit::fixtures::{member_club, MemberClub};
-use patron_testkit::{both_databases, Client, TestApp};
+use patron_testkit::{both_databases, Client, Reply, TestApp};
 use serde_json::{json, Value};
 
 struct Shop {
@@ -189,6 +189,29 @@ async fn verify_clean(app: &TestApp) {
         .await
         .unwrap()
         .is_empty());
+}
+
+/// Sends every order at once, each on its own task, and answers in the bodies' order.
+async fn post_all_at_once(admin: &Client, bodies: Vec<Value>) -> Vec<Reply> {
+    let tasks: Vec<_> = bodies
+        .into_iter()
+        .map(|body| {
+            let c = admin.clone();
+            tokio::spawn(async move { c.post("/api/v1/orders", &body).await })
+        })
+        .collect();
+    let mut answers = Vec::with_capacity(tasks.len());
+    for t in tasks {
+        answers.push(t.await.unwrap());
+    }
+    answers
+}
+
+/// The orders did go through batches, and no batch fell back to one by one.
+fn assert_accepted_together(app: &TestApp) {
+    let desk = app.state.orders.stats();
+    assert!(desk.accepted_together >= 2, "{desk:?}");
+    assert_eq!(desk.failed_batches, 0, "{desk:?}");
 }
 
 both_databases! {
@@ -589,17 +612,7 @@ both_databases! {
         let mut paying = offline_order("paying-0", &members[0].1);
         paying["points_used"] = json!({"point_group": shop.club.points_group_id, "points": 100});
         bodies.push(paying);
-        let tasks: Vec<_> = bodies
-            .into_iter()
-            .map(|body| {
-                let c = admin.clone();
-                tokio::spawn(async move { c.post("/api/v1/orders", &body).await })
-            })
-            .collect();
-        let mut answers = Vec::new();
-        for t in tasks {
-            answers.push(t.await.unwrap());
-        }
+        let answers = post_all_at_once(&admin, bodies).await;
         for (i, r) in answers.iter().enumerate().take(39).filter(|(i, _)| *i != 1) {
             assert_eq!(r.status, 201, "order {i}: {}", r.text);
             assert_eq!(r.body["order"]["points_change"], 1504, "order {i}");
@@ -643,10 +656,7 @@ both_databases! {
         assert_eq!(detail["member"]["first_purchase_at"], "2026-11-23T02:00:00.000Z");
         let orders = admin.get("/api/v1/orders?limit=1").await.body;
         assert_eq!(orders["total"], 1 + 40 + 1 + 1);
-        // The orders did go through batches, and no batch fell back to one by one.
-        let desk = app.state.orders.stats();
-        assert!(desk.accepted_together >= 2, "{desk:?}");
-        assert_eq!(desk.failed_batches, 0, "{desk:?}");
+        assert_accepted_together(&app);
         verify_clean(&app).await;
     }
 
@@ -680,15 +690,7 @@ both_databases! {
         gift["lines"] = json!([{"product_code": "CN02000", "quantity": 1, "net_amount": "2500.00"}]);
         gift["payments"] = json!([{"method": "GIFT", "amount": "2500.00"}]);
         bodies.push(gift);
-        let tasks: Vec<_> = bodies
-            .into_iter()
-            .map(|body| {
-                let c = admin.clone();
-                tokio::spawn(async move { c.post("/api/v1/orders", &body).await })
-            })
-            .collect();
-        for t in tasks {
-            let r = t.await.unwrap();
+        for r in post_all_at_once(&admin, bodies).await {
             assert_eq!(r.status, 201, "{}", r.text);
         }
         // Three purchases of 100 points each: platinum by count (silver by points is lower).
@@ -701,9 +703,7 @@ both_databases! {
         let (points, _, detail) = accounts(&admin, &members[20].0, &shop).await;
         assert_eq!(points, (0, 0));
         assert_eq!(active_tier(&detail), shop.gold_tier_id);
-        let desk = app.state.orders.stats();
-        assert!(desk.accepted_together >= 2, "{desk:?}");
-        assert_eq!(desk.failed_batches, 0, "{desk:?}");
+        assert_accepted_together(&app);
         verify_clean(&app).await;
     }
 
