@@ -144,16 +144,41 @@ pub async fn redeem(
 ) -> AppResult<Vec<(Coupon, i64)>> {
     let t = ctx.principal.tenant()?;
     let outcomes = evaluate(&mut *tx, t, draft, codes).await?;
-    let mut used = Vec::with_capacity(outcomes.len());
-    for o in outcomes {
-        let deduction = o.result.map_err(|r| {
+    use_all(tx, ctx, outcomes, order_id, order_paid_fen, first_purchase).await
+}
+
+/// Why the order is refused: the first coupon of `outcomes` that does not apply.
+pub fn refusal(outcomes: &[Outcome]) -> Option<AppError> {
+    outcomes.iter().find_map(|o| {
+        o.result.as_ref().err().map(|r| {
             AppError::conflict(
                 r.code,
                 Some("coupons"),
                 format!("coupon {}: {}", o.code, r.message),
             )
-        })?;
-        let coupon = o.coupon.ok_or(AppError::NotFound("coupon"))?;
+        })
+    })
+}
+
+/// Uses the coupons of `outcomes` ([`evaluate`]d in `tx`) on the order, or refuses it as
+/// [`redeem`] does.
+pub async fn use_all(
+    tx: &mut dyn Tx,
+    ctx: &Ctx,
+    outcomes: Vec<Outcome>,
+    order_id: &str,
+    order_paid_fen: i64,
+    first_purchase: bool,
+) -> AppResult<Vec<(Coupon, i64)>> {
+    let t = ctx.principal.tenant()?;
+    if let Some(refused) = refusal(&outcomes) {
+        return Err(refused);
+    }
+    let mut used = Vec::with_capacity(outcomes.len());
+    for o in outcomes {
+        let (Some(coupon), Ok(deduction)) = (o.coupon, o.result) else {
+            return Err(AppError::NotFound("coupon"));
+        };
         let usage = Usage {
             used_at_ms: ctx.now_ms,
             order_id: order_id.to_string(),

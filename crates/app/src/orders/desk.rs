@@ -212,12 +212,20 @@ async fn run(store: &dyn Store, counters: &Counters, tx: Option<Box<dyn Tx>>, mu
         .unzip();
     match together(tx, &work).await {
         Ok(done) => {
-            counters
-                .together
-                .fetch_add(done.len() as u64, Ordering::Relaxed);
-            for (reply, done) in replies.into_iter().zip(done) {
-                // A caller that stopped waiting no longer needs the answer.
-                let _ = reply.send(Ok(done));
+            let mut left_out = Vec::new();
+            for ((job, reply), done) in work.into_iter().zip(replies).zip(done) {
+                match done {
+                    Some(done) => {
+                        counters.together.fetch_add(1, Ordering::Relaxed);
+                        // A caller that stopped waiting no longer needs the answer.
+                        let _ = reply.send(Ok(done));
+                    }
+                    None => left_out.push((job, reply)),
+                }
+            }
+            // Refused a coupon: alone, each is refused with the coupon's reason.
+            for ((ctx, prepared), reply) in left_out {
+                let _ = reply.send(alone(store, &ctx, prepared).await);
             }
         }
         Err(e) => {
@@ -234,7 +242,10 @@ async fn run(store: &dyn Store, counters: &Counters, tx: Option<Box<dyn Tx>>, mu
     }
 }
 
-async fn together(mut tx: Box<dyn Tx>, jobs: &[(Ctx, Prepared)]) -> AppResult<Vec<Accepted>> {
+async fn together(
+    mut tx: Box<dyn Tx>,
+    jobs: &[(Ctx, Prepared)],
+) -> AppResult<Vec<Option<Accepted>>> {
     let done = accept_together(&mut *tx, jobs).await?;
     tx.commit().await?;
     Ok(done)

@@ -4,8 +4,10 @@
 //! last writes are read and written many at once (ADR 0018).
 //!
 //! Only what `accept` does for an order that needs nothing of another order is done here: an
-//! [`eligible`] order (normal, of a member, without coupons or points paid), each of a different
-//! member and external number than the others of its batch. The caller runs the rest alone.
+//! [`eligible`] order (normal, of a member, not paid with points), each of a different member
+//! and external number than the others of its batch. The caller runs the rest alone. Coupons
+//! are checked before anything is written: an order a coupon is refused for is left out, to be
+//! refused alone with the same reason; the others' coupons are used one order after another.
 //! The upgrade check reads the members' window sums after the batch's records are written, as
 //! it does after a single order's, and decides with the same code.
 
@@ -14,6 +16,7 @@ use super::earn::{by_group, firings, postings, Earned};
 use super::model::{OutboxEvent, StoredDiscount, StoredLine, StoredOrder, StoredPayment};
 use super::resolve::Prepared;
 use crate::context::Ctx;
+use crate::coupons::redeem::{evaluate, refusal, use_all, Draft, Outcome};
 use crate::error::{AppError, AppResult};
 use crate::members::model::{MemberAccount, PointAccount, TierRecord};
 use crate::points::ledger;
@@ -27,14 +30,22 @@ use patron_domain::points::Debt;
 use patron_domain::rbac::Permission;
 use std::collections::{HashMap, HashSet};
 
-/// Whether an order may be accepted together with others: a normal order of a member, that
-/// neither redeems coupons nor pays with points (those read and change what other orders of
-/// the member could touch, and are refused for reasons of their own).
+/// Whether an order may be accepted together with others: a normal order of a member that does
+/// not pay with points (spending reads and changes the member's ledger before the order earns,
+/// and is refused for reasons of its own).
 pub fn eligible(p: &Prepared) -> bool {
-    p.order.direction == Direction::Normal
-        && p.member.is_some()
-        && p.order.coupons.is_empty()
-        && p.order.points_used.is_none()
+    p.order.direction == Direction::Normal && p.member.is_some() && p.order.points_used.is_none()
+}
+
+/// The order as its coupons see it.
+fn draft<'a>(p: &'a Prepared, customer_id: &'a str) -> Draft<'a> {
+    Draft {
+        store: &p.order.store,
+        customer_id: Some(customer_id),
+        lines: crate::coupons::redeem::lines_of(&p.order.lines),
+        at_ms: p.order.ordered_at_ms,
+        tz: p.tz,
+    }
 }
 
 /// The key no two orders of a batch may share besides their member: (channel, external no).
@@ -53,12 +64,14 @@ struct Earning {
 }
 
 /// Accepts `jobs` in `tx`: one tenant's [`eligible`] orders, no two of the same member or
-/// [`external_key`]. Answers in the jobs' order. An order the tenant already has is answered as
-/// a repeat; any other failure fails the whole batch (the caller runs each order alone then).
+/// [`external_key`]. Answers in the jobs' order; `None` for an order left out because a coupon
+/// is refused (the caller accepts it alone, which refuses it). An order the tenant already has
+/// is answered as a repeat; any other failure fails the whole batch (the caller runs each order
+/// alone then).
 pub async fn accept_together(
     tx: &mut dyn Tx,
     jobs: &[(Ctx, Prepared)],
-) -> AppResult<Vec<Accepted>> {
+) -> AppResult<Vec<Option<Accepted>>> {
     let Some((first, _)) = jobs.first() else {
         return Ok(Vec::new());
     };
@@ -71,13 +84,33 @@ pub async fn accept_together(
             ));
         }
     }
+    // Coupons first, reading only (a repeated order's coupons are checked too, and it is left
+    // out if they no longer apply: alone, it is answered as the repeat it is).
+    let mut coupons: HashMap<usize, Vec<Outcome>> = HashMap::new();
+    for (i, (_, p)) in jobs.iter().enumerate() {
+        if let (false, Some(m)) = (p.order.coupons.is_empty(), &p.member) {
+            let customer = m.customer_id.to_string();
+            let outcomes = evaluate(&mut *tx, t, &draft(p, &customer), &p.order.coupons).await?;
+            coupons.insert(i, outcomes);
+        }
+    }
+    let kept: Vec<usize> = (0..jobs.len())
+        .filter(|i| coupons.get(i).is_none_or(|o| refusal(o).is_none()))
+        .collect();
     let mut orders: Vec<StoredOrder> = jobs
         .iter()
         .map(|(ctx, p)| header(ctx, t, p, &p.order, None))
         .collect();
-    let inserted: HashSet<String> = tx.insert_new_orders(&orders).await?.into_iter().collect();
-    let new: Vec<usize> = (0..jobs.len())
-        .filter(|i| inserted.contains(&orders[*i].id))
+    let candidates: Vec<StoredOrder> = kept.iter().map(|&i| orders[i].clone()).collect();
+    let inserted: HashSet<String> = tx
+        .insert_new_orders(&candidates)
+        .await?
+        .into_iter()
+        .collect();
+    let new: Vec<usize> = kept
+        .iter()
+        .copied()
+        .filter(|&i| inserted.contains(&orders[i].id))
         .collect();
 
     let (mut lines, mut payments, mut discounts): (
@@ -110,6 +143,19 @@ pub async fn accept_together(
         .collect();
     if members.len() != purchases.len() {
         return Err(AppError::NotFound("member"));
+    }
+    // The coupons, after the members' rows as for a single order; one used meanwhile by an
+    // order outside the batch fails the batch.
+    for &i in &new {
+        if let Some(outcomes) = coupons.remove(&i) {
+            let (ctx, p) = &jobs[i];
+            // Whether this order opened the member's purchase history, as read before it.
+            let first = p
+                .member
+                .as_ref()
+                .is_some_and(|m| m.first_purchase_at_ms.is_none());
+            use_all(tx, ctx, outcomes, &orders[i].id, p.order.paid_fen, first).await?;
+        }
     }
     let earning: Vec<MemberId> = purchases
         .iter()
@@ -267,21 +313,24 @@ pub async fn accept_together(
         .await?;
 
     let mut out = Vec::with_capacity(jobs.len());
+    let kept: HashSet<usize> = kept.into_iter().collect();
     for (i, order) in orders.into_iter().enumerate() {
-        if inserted.contains(&order.id) {
-            out.push(Accepted {
+        if !kept.contains(&i) {
+            out.push(None);
+        } else if inserted.contains(&order.id) {
+            out.push(Some(Accepted {
                 order,
                 replayed: false,
                 tier_change: tier_changes.remove(&i),
                 point_records: Some(records_of.remove(&i).unwrap_or_default()),
-            });
+            }));
         } else {
-            out.push(Accepted {
+            out.push(Some(Accepted {
                 order: existing(tx, t, &jobs[i].1.order).await?,
                 replayed: true,
                 tier_change: None,
                 point_records: None,
-            });
+            }));
         }
     }
     Ok(out)
