@@ -60,6 +60,8 @@ impl WalPolicy {
 /// A WAL file that outgrew this (when starting over failed for a while) is cut back to it.
 const WAL_SIZE_LIMIT: i64 = 128 << 20;
 
+/// The writer connection's page cache, in KiB.
+const WRITER_CACHE_KIB: i64 = 16 * 1024;
 /// How long a statement waits for a lock another connection holds.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Rounds of checkpointing at most before the writer's turn to start the WAL over.
@@ -240,9 +242,16 @@ impl LiteWriter {
         let path = file_of(url)?;
         let conn = open(&path)?;
         // Checkpoints run on their own thread; each transaction's savepoint journal (the pages
-        // as they were before it) stays in memory instead of a temporary file.
-        conn.execute_batch("PRAGMA wal_autocheckpoint = 0; PRAGMA temp_store = MEMORY")
-            .map_err(fail)?;
+        // as they were before it) stays in memory instead of a temporary file. A batch of
+        // orders changes a few thousand pages: in SQLite's default 2 MB cache they were spilled
+        // to the WAL mid-transaction and read back from the file, a fifth of the writer's time;
+        // 16 MiB holds them (orders/s at saturation +4.5 %; 64 MiB and more was slower again,
+        // every commit walking the larger cache).
+        conn.execute_batch(&format!(
+            "PRAGMA wal_autocheckpoint = 0; PRAGMA temp_store = MEMORY; \
+             PRAGMA cache_size = -{WRITER_CACHE_KIB}"
+        ))
+        .map_err(fail)?;
         conn.set_prepared_statement_cache_capacity(256);
         let batch = Arc::new(Mutex::new(Batch {
             conn,
