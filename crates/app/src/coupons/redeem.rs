@@ -41,6 +41,35 @@ pub struct Draft<'a> {
     pub tz: chrono_tz::Tz,
 }
 
+/// Coupons and their rules, read once for the drafts of several orders (a batch of them).
+#[derive(Debug, Default)]
+pub struct Known {
+    /// By normalised code.
+    coupons: HashMap<String, Coupon>,
+    /// By id, read as the coupons need them.
+    rules: HashMap<String, CouponRule>,
+}
+
+impl Known {
+    /// Reads the coupons of `codes` (as presented) in one statement.
+    pub async fn read(r: &mut dyn Reads, t: TenantId, codes: &[String]) -> AppResult<Self> {
+        let wanted: Vec<String> = codes.iter().filter_map(|c| code::normalise(c)).collect();
+        let coupons = if wanted.is_empty() {
+            HashMap::new()
+        } else {
+            r.coupons_by_codes(t, &wanted)
+                .await?
+                .into_iter()
+                .map(|c| (c.code.clone(), c))
+                .collect()
+        };
+        Ok(Self {
+            coupons,
+            rules: HashMap::new(),
+        })
+    }
+}
+
 /// Checks `codes` against the draft. Reads only.
 pub async fn evaluate(
     r: &mut dyn Reads,
@@ -48,15 +77,21 @@ pub async fn evaluate(
     draft: &Draft<'_>,
     codes: &[String],
 ) -> AppResult<Vec<Outcome>> {
+    let mut known = Known::read(&mut *r, t, codes).await?;
+    evaluate_known(r, t, draft, codes, &mut known).await
+}
+
+/// [`evaluate`] with the coupons read already (`known` holds every code of `codes`).
+pub async fn evaluate_known(
+    r: &mut dyn Reads,
+    t: TenantId,
+    draft: &Draft<'_>,
+    codes: &[String],
+    known: &mut Known,
+) -> AppResult<Vec<Outcome>> {
     let normalised: Vec<Option<String>> = codes.iter().map(|c| code::normalise(c)).collect();
-    let wanted: Vec<String> = normalised.iter().flatten().cloned().collect();
-    let found: HashMap<String, Coupon> = r
-        .coupons_by_codes(t, &wanted)
-        .await?
-        .into_iter()
-        .map(|c| (c.code.clone(), c))
-        .collect();
-    let mut rules: HashMap<String, CouponRule> = HashMap::new();
+    let found = &known.coupons;
+    let rules = &mut known.rules;
     let skus: Vec<String> = draft.lines.iter().map(|l| l.sku.clone()).collect();
     // Candidates for the coupons that exist; the others are refused up front.
     let mut candidates = Vec::new();

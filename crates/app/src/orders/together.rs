@@ -16,7 +16,7 @@ use super::earn::{by_group, firings, postings, Earned};
 use super::model::{OutboxEvent, StoredDiscount, StoredLine, StoredOrder, StoredPayment};
 use super::resolve::Prepared;
 use crate::context::Ctx;
-use crate::coupons::redeem::{evaluate, refusal, use_all, Draft, Outcome};
+use crate::coupons::redeem::{evaluate_known, refusal, use_all, Draft, Known, Outcome};
 use crate::error::{AppError, AppResult};
 use crate::members::model::{MemberAccount, PointAccount, TierRecord};
 use crate::points::ledger;
@@ -86,11 +86,19 @@ pub async fn accept_together(
     }
     // Coupons first, reading only (a repeated order's coupons are checked too, and it is left
     // out if they no longer apply: alone, it is answered as the repeat it is).
+    // The batch's coupons are read in one statement, each rule once.
+    let codes: Vec<String> = jobs
+        .iter()
+        .flat_map(|(_, p)| p.order.coupons.iter().cloned())
+        .collect();
+    let mut known = Known::read(&mut *tx, t, &codes).await?;
     let mut coupons: HashMap<usize, Vec<Outcome>> = HashMap::new();
     for (i, (_, p)) in jobs.iter().enumerate() {
         if let (false, Some(m)) = (p.order.coupons.is_empty(), &p.member) {
             let customer = m.customer_id.to_string();
-            let outcomes = evaluate(&mut *tx, t, &draft(p, &customer), &p.order.coupons).await?;
+            let draft = draft(p, &customer);
+            let outcomes =
+                evaluate_known(&mut *tx, t, &draft, &p.order.coupons, &mut known).await?;
             coupons.insert(i, outcomes);
         }
     }
