@@ -507,60 +507,65 @@ both_databases! {
         let c = club(&admin).await;
         let now = app.clock_now();
         let cash_off = published(&admin, &rule(&c, json!({}))).await;
+        // Thirty orders that meet the ¥100 threshold (enough to arrive together on a busy
+        // machine), one that does not, and one presenting the code of that member.
+        const MET: usize = 30;
         let mut members = Vec::new();
-        for i in 0..7 {
+        for i in 0..MET + 2 {
             members.push(member(&admin, &format!("138{:08}", 30_000 + i)).await);
         }
         let mut codes = Vec::new();
-        for (id, _, _) in &members[..6] {
+        for (id, _, _) in &members[..=MET] {
             let (s, body) = claim(&admin, &cash_off, id).await;
             assert_eq!(s, 201, "{body}");
             codes.push(body["code"].as_str().unwrap().to_string());
         }
-        // Five orders of ¥150 that meet the ¥100 threshold, one of ¥99 that does not, and one
-        // presenting the code of the member whose order does not meet it.
-        let mut bodies: Vec<Value> = (0..5)
+        let mut bodies: Vec<Value> = (0..MET)
             .map(|i| order(&format!("B{i}"), &members[i].1, "POS001", now, &[("SKU1", 1, "150.00")], &[&codes[i]]))
             .collect();
-        bodies.push(order("B5", &members[5].1, "POS001", now, &[("SKU1", 1, "99.00")], &[&codes[5]]));
-        bodies.push(order("B6", &members[6].1, "POS001", now, &[("SKU1", 1, "150.00")], &[&codes[5]]));
+        bodies.push(order("SHORT", &members[MET].1, "POS001", now, &[("SKU1", 1, "99.00")], &[&codes[MET]]));
+        bodies.push(order("OTHERS", &members[MET + 1].1, "POS001", now, &[("SKU1", 1, "150.00")], &[&codes[MET]]));
         let post = |bodies: Vec<Value>| {
             let admin = admin.clone();
             async move {
                 futures::future::join_all(bodies.iter().map(|b| admin.post("/api/v1/orders", b))).await
             }
         };
+        let refused = [(409, Some("coupon_threshold_unmet")), (409, Some("coupon_not_owned"))];
         let answers = post(bodies.clone()).await;
         let got: Vec<(u16, Option<&str>)> = answers.iter().map(|r| (r.status, r.body["code"].as_str())).collect();
-        assert_eq!(got, vec![(201, None), (201, None), (201, None), (201, None), (201, None),
-            (409, Some("coupon_threshold_unmet")), (409, Some("coupon_not_owned"))]);
+        let mut want = vec![(201, None); MET];
+        want.extend(refused);
+        assert_eq!(got, want);
         let desk = app.state.orders.stats();
         assert!(desk.accepted_together >= 2, "{desk:?}");
         assert_eq!(desk.failed_batches, 0, "{desk:?}");
 
         // Each coupon went to its own order, for ¥20; the refused orders wrote nothing.
-        for (answer, code) in answers.iter().zip(&codes).take(5) {
+        for (answer, code) in answers.iter().zip(&codes).take(MET) {
             let used = coupon(&admin, code).await;
             assert_eq!((used["status"].as_str(), used["deduction"].as_str()), (Some("used"), Some("20.00")));
             assert_eq!(used["order_id"], answer.body["order"]["id"]);
         }
-        assert_eq!(coupon(&admin, &codes[5]).await["status"], "issued");
-        assert_eq!(admin.get("/api/v1/orders").await.body["total"], 5);
+        assert_eq!(coupon(&admin, &codes[MET]).await["status"], "issued");
+        assert_eq!(admin.get("/api/v1/orders").await.body["total"], MET);
+        // 30 × ¥150 = ¥4,500 on 30 × ¥20 = ¥600 of coupons: ROI 7.50; 100 − 31 claimed = 69.
         let r = admin.get(&format!("/api/v1/coupon-rules/{cash_off}/dashboard")).await;
         assert_eq!(r.body, json!({
-            "total_stock": 100, "remaining": 94, "claimers": 6, "users": 5, "new_customers": 5,
-            "old_customers": 0, "coupons_used": 5, "order_total": "750.00", "coupon_amount": "100.00", "roi": "7.50",
+            "total_stock": 100, "remaining": 69, "claimers": 31, "users": 30, "new_customers": 30,
+            "old_customers": 0, "coupons_used": 30, "order_total": "4500.00", "coupon_amount": "600.00", "roi": "7.50",
         }));
 
-        // The same burst again: the five are repeats, the two still refused, nothing changes.
+        // The same burst again: the thirty are repeats, the two still refused, nothing changes.
         let again = post(bodies).await;
         let got: Vec<(u16, Option<&str>)> = again.iter().map(|r| (r.status, r.body["code"].as_str())).collect();
-        assert_eq!(got, vec![(200, None), (200, None), (200, None), (200, None), (200, None),
-            (409, Some("coupon_threshold_unmet")), (409, Some("coupon_not_owned"))]);
-        for (first, repeat) in answers.iter().zip(&again).take(5) {
+        let mut want = vec![(200, None); MET];
+        want.extend(refused);
+        assert_eq!(got, want);
+        for (first, repeat) in answers.iter().zip(&again).take(MET) {
             assert_eq!(first.body["order"]["id"], repeat.body["order"]["id"]);
         }
-        assert_eq!(admin.get("/api/v1/orders").await.body["total"], 5);
+        assert_eq!(admin.get("/api/v1/orders").await.body["total"], MET);
         assert_eq!(app.state.orders.stats().failed_batches, 0);
     }
 
