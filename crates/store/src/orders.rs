@@ -3,7 +3,7 @@
 
 mod inserts;
 mod rows;
-pub(crate) mod together;
+mod together;
 
 use inserts::{discount_insert, line_inserts, order_inserts, outbox_insert, payment_insert};
 

@@ -195,35 +195,6 @@ pub fn refusal(outcomes: &[Outcome]) -> Option<AppError> {
     })
 }
 
-/// The coupons of `outcomes` with their use by the order, or the refusal [`redeem`] gives.
-pub fn usages(
-    ctx: &Ctx,
-    outcomes: Vec<Outcome>,
-    order_id: &str,
-    order_paid_fen: i64,
-    first_purchase: bool,
-) -> AppResult<Vec<(Coupon, Usage)>> {
-    if let Some(refused) = refusal(&outcomes) {
-        return Err(refused);
-    }
-    outcomes
-        .into_iter()
-        .map(|o| match (o.coupon, o.result) {
-            (Some(coupon), Ok(deduction_fen)) => Ok((
-                coupon,
-                Usage {
-                    used_at_ms: ctx.now_ms,
-                    order_id: order_id.to_string(),
-                    order_paid_fen,
-                    deduction_fen,
-                    first_purchase,
-                },
-            )),
-            _ => Err(AppError::NotFound("coupon")),
-        })
-        .collect()
-}
-
 /// Uses the coupons of `outcomes` ([`evaluate`]d in `tx`) on the order, or refuses it as
 /// [`redeem`] does.
 pub async fn use_all(
@@ -235,17 +206,30 @@ pub async fn use_all(
     first_purchase: bool,
 ) -> AppResult<Vec<(Coupon, i64)>> {
     let t = ctx.principal.tenant()?;
+    if let Some(refused) = refusal(&outcomes) {
+        return Err(refused);
+    }
     let mut used = Vec::with_capacity(outcomes.len());
-    for (coupon, usage) in usages(ctx, outcomes, order_id, order_paid_fen, first_purchase)? {
+    for o in outcomes {
+        let (Some(coupon), Ok(deduction)) = (o.coupon, o.result) else {
+            return Err(AppError::NotFound("coupon"));
+        };
+        let usage = Usage {
+            used_at_ms: ctx.now_ms,
+            order_id: order_id.to_string(),
+            order_paid_fen,
+            deduction_fen: deduction,
+            first_purchase,
+        };
         // From `issued` only: of two orders racing for one coupon, one wins.
         if !tx.use_coupon(t, &coupon.id, &usage).await? {
             return Err(AppError::conflict(
                 "coupon_used",
                 Some("coupons"),
-                format!("coupon {}: used by another order meanwhile", coupon.code),
+                format!("coupon {}: used by another order meanwhile", o.code),
             ));
         }
-        used.push((coupon, usage.deduction_fen));
+        used.push((coupon, deduction));
     }
     Ok(used)
 }

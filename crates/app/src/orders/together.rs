@@ -16,7 +16,7 @@ use super::earn::{by_group, firings, postings, Earned};
 use super::model::{OutboxEvent, StoredDiscount, StoredLine, StoredOrder, StoredPayment};
 use super::resolve::Prepared;
 use crate::context::Ctx;
-use crate::coupons::redeem::{evaluate_known, refusal, usages, Draft, Known, Outcome};
+use crate::coupons::redeem::{evaluate_known, refusal, use_all, Draft, Known, Outcome};
 use crate::error::{AppError, AppResult};
 use crate::members::model::{MemberAccount, PointAccount, TierRecord};
 use crate::points::ledger;
@@ -152,9 +152,8 @@ pub async fn accept_together(
     if members.len() != purchases.len() {
         return Err(AppError::NotFound("member"));
     }
-    // The coupons, after the members' rows as for a single order, in one statement; one used
-    // meanwhile by an order outside the batch fails the batch.
-    let mut uses = Vec::new();
+    // The coupons, after the members' rows as for a single order; one used meanwhile by an
+    // order outside the batch fails the batch.
     for &i in &new {
         if let Some(outcomes) = coupons.remove(&i) {
             let (ctx, p) = &jobs[i];
@@ -163,16 +162,8 @@ pub async fn accept_together(
                 .member
                 .as_ref()
                 .is_some_and(|m| m.first_purchase_at_ms.is_none());
-            let used = usages(ctx, outcomes, &orders[i].id, p.order.paid_fen, first)?;
-            uses.extend(used.into_iter().map(|(c, u)| (c.id, u)));
+            use_all(tx, ctx, outcomes, &orders[i].id, p.order.paid_fen, first).await?;
         }
-    }
-    if !uses.is_empty() && tx.use_coupons(t, &uses).await? != uses.len() as u64 {
-        return Err(AppError::conflict(
-            "coupon_used",
-            Some("coupons"),
-            "a coupon of the batch was used by another order meanwhile",
-        ));
     }
     let earning: Vec<MemberId> = purchases
         .iter()

@@ -102,10 +102,6 @@ pub trait CouponsWrites: Send {
     /// Marks an issued coupon used: false when it was not issued any more (used by a
     /// concurrent order, transferring, expired).
     async fn use_coupon(&mut self, t: TenantId, id: &str, usage: &Usage) -> AppResult<bool>;
-    /// Marks issued coupons used, each by the usage beside it (the coupons of a batch of
-    /// orders); returns how many were still issued: fewer than given when a concurrent order or
-    /// transfer took one.
-    async fn use_coupons(&mut self, t: TenantId, uses: &[(String, Usage)]) -> AppResult<u64>;
     /// Makes the move (see [`Move`]): false when the coupon was not in its `from` state.
     async fn move_coupon(&mut self, t: TenantId, m: &Move<'_>, now_ms: i64) -> AppResult<bool>;
     /// Expires issued coupons whose window ended before `before_ms`; how many.

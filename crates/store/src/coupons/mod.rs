@@ -5,7 +5,6 @@
 
 mod rows;
 
-use crate::orders::together::updates_from_values;
 use crate::reads::{all, optional, page, page_rows, ListSpec, ReadConn, SqlReader};
 use crate::sql::{sql, Arg, Sql};
 use crate::writes::SqlTx;
@@ -547,36 +546,6 @@ impl CouponsWrites for SqlTx {
             ))
             .await?;
         Ok(changed == 1)
-    }
-
-    async fn use_coupons(&mut self, t: TenantId, uses: &[(String, Usage)]) -> AppResult<u64> {
-        let rows = uses
-            .iter()
-            .map(|(id, u)| {
-                vec![
-                    Arg::Text(id.clone()),
-                    Arg::Int(u.used_at_ms),
-                    Arg::Text(u.order_id.clone()),
-                    Arg::Int(u.order_paid_fen),
-                    Arg::Int(u.deduction_fen),
-                    Arg::Int(i64::from(u.first_purchase)),
-                ]
-            })
-            .collect();
-        let statements = updates_from_values(
-            "UPDATE coupons SET status = 'used', used_at_ms = v.column2, order_id = v.column3, \
-             order_paid_fen = v.column4, deduction_fen = v.column5, first_purchase = v.column6, \
-             updated_at_ms = v.column2",
-            "coupons.id = v.column1 AND coupons.status = 'issued' AND coupons.tenant_id = ",
-            t,
-            6,
-            rows,
-        );
-        let mut changed = 0;
-        for sql in statements {
-            changed += self.exec(&sql).await?;
-        }
-        Ok(changed)
     }
 
     async fn move_coupon(&mut self, t: TenantId, m: &Move<'_>, now_ms: i64) -> AppResult<bool> {

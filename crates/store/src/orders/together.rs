@@ -18,7 +18,7 @@ use patron_domain::ids::{MemberId, TenantId};
 
 /// `UPDATE {head} FROM (VALUES …) AS v {tail}` over `rows` (each `width` values) in statements
 /// of [`row_counts`] sizes; the tenant is bound after the values, as `$t` in `tail`'s place.
-pub(crate) fn updates_from_values(
+fn updates_from_values(
     head: &str,
     tail: &str,
     t: TenantId,
