@@ -209,8 +209,9 @@ impl Checkpointer {
     /// transaction starts the WAL over (module docs). First, outside the turn, up to
     /// `EXTRA_ROUNDS` more rounds while each is shorter than the one before (it has less to
     /// copy): the turn copies and syncs only what was committed during the last one (the turn
-    /// went from 60–70 ms to 7–16 ms at 1,000 orders/s). `RESTART` waits for readers still using the
-    /// WAL, at most `READERS_WAIT` (they are short); one still busy leaves it to the next round.
+    /// went from 60–70 ms to 7–16 ms at 1,000 orders/s). `RESTART` waits for readers still
+    /// using the WAL, at most `READERS_WAIT` (they are short); one still busy leaves it to the
+    /// next round.
     fn start_over(&self, mut wal: Wal, writer: &Mutex<Batch>) {
         let mut grew = i64::MAX;
         for _ in 0..EXTRA_ROUNDS {

@@ -183,7 +183,7 @@ pub async fn redeem(
 }
 
 /// Why the order is refused: the first coupon of `outcomes` that does not apply.
-pub fn refusal(outcomes: &[Outcome]) -> Option<AppError> {
+fn refusal(outcomes: &[Outcome]) -> Option<AppError> {
     outcomes.iter().find_map(|o| {
         o.result.as_ref().err().map(|r| {
             AppError::conflict(

@@ -6,6 +6,7 @@ use super::earn;
 use super::model::{OutboxEvent, StoredDiscount, StoredLine, StoredOrder, StoredPayment};
 use super::resolve::Prepared;
 use crate::context::Ctx;
+use crate::coupons::redeem::Draft;
 use crate::error::{AppError, AppResult};
 use crate::members::model::TierRecord;
 use crate::points::model::PointRecord;
@@ -197,6 +198,25 @@ pub fn completion_events(
     events
 }
 
+/// The order as its coupons see it, bought by `customer_id`.
+pub fn coupon_draft<'a>(p: &'a Prepared, customer_id: &'a str) -> Draft<'a> {
+    Draft {
+        store: &p.order.store,
+        customer_id: Some(customer_id),
+        lines: crate::coupons::redeem::lines_of(&p.order.lines),
+        at_ms: p.order.ordered_at_ms,
+        tz: p.tz,
+    }
+}
+
+/// Whether the order opens its member's purchase history, as read before it (a "new customer"
+/// for the coupons it uses, §11.5).
+pub fn opens_history(p: &Prepared) -> bool {
+    p.member
+        .as_ref()
+        .is_some_and(|m| m.first_purchase_at_ms.is_none())
+}
+
 /// Accepts a normal order; a refund goes through [`super::refund::refund`].
 pub async fn accept(tx: &mut dyn Tx, ctx: &Ctx, p: Prepared) -> AppResult<Accepted> {
     ctx.principal.require(Permission::OrdersWrite)?;
@@ -242,20 +262,15 @@ pub async fn accept(tx: &mut dyn Tx, ctx: &Ctx, p: Prepared) -> AppResult<Accept
             .await?
             .ok_or(AppError::NotFound("member"))?;
         if !o.coupons.is_empty() {
-            let draft = crate::coupons::redeem::Draft {
-                store: &o.store,
-                customer_id: Some(&member.customer_id.to_string()),
-                lines: crate::coupons::redeem::lines_of(&o.lines),
-                at_ms: o.ordered_at_ms,
-                tz: p.tz,
-            };
-            // Whether this order opened the member's purchase history, as read before it.
-            let first = p
-                .member
-                .as_ref()
-                .is_some_and(|m| m.first_purchase_at_ms.is_none());
+            let customer = member.customer_id.to_string();
             crate::coupons::redeem::redeem(
-                tx, ctx, &draft, &o.coupons, &order.id, o.paid_fen, first,
+                tx,
+                ctx,
+                &coupon_draft(&p, &customer),
+                &o.coupons,
+                &order.id,
+                o.paid_fen,
+                opens_history(&p),
             )
             .await?;
         }

@@ -11,12 +11,14 @@
 //! The upgrade check reads the members' window sums after the batch's records are written, as
 //! it does after a single order's, and decides with the same code.
 
-use super::accept::{completion_events, documents, existing, header, Accepted};
+use super::accept::{
+    completion_events, coupon_draft, documents, existing, header, opens_history, Accepted,
+};
 use super::earn::{by_group, firings, postings, Earned};
 use super::model::{OutboxEvent, StoredDiscount, StoredLine, StoredOrder, StoredPayment};
 use super::resolve::Prepared;
 use crate::context::Ctx;
-use crate::coupons::redeem::{evaluate_known, refusal, use_all, Draft, Known, Outcome};
+use crate::coupons::redeem::{evaluate_known, use_all, Known, Outcome};
 use crate::error::{AppError, AppResult};
 use crate::members::model::{MemberAccount, PointAccount, TierRecord};
 use crate::points::ledger;
@@ -35,17 +37,6 @@ use std::collections::{HashMap, HashSet};
 /// and is refused for reasons of its own).
 pub fn eligible(p: &Prepared) -> bool {
     p.order.direction == Direction::Normal && p.member.is_some() && p.order.points_used.is_none()
-}
-
-/// The order as its coupons see it.
-fn draft<'a>(p: &'a Prepared, customer_id: &'a str) -> Draft<'a> {
-    Draft {
-        store: &p.order.store,
-        customer_id: Some(customer_id),
-        lines: crate::coupons::redeem::lines_of(&p.order.lines),
-        at_ms: p.order.ordered_at_ms,
-        tz: p.tz,
-    }
 }
 
 /// The key no two orders of a batch may share besides their member: (channel, external no).
@@ -84,9 +75,9 @@ pub async fn accept_together(
             ));
         }
     }
-    // Coupons first, reading only (a repeated order's coupons are checked too, and it is left
-    // out if they no longer apply: alone, it is answered as the repeat it is).
-    // The batch's coupons are read in one statement, each rule once.
+    // Coupons first, reading only: the batch's coupons in one statement, each rule once. A
+    // repeated order's coupons are checked too, and it is left out if they no longer apply:
+    // alone, it is answered as the repeat it is.
     let codes: Vec<String> = jobs
         .iter()
         .flat_map(|(_, p)| p.order.coupons.iter().cloned())
@@ -96,29 +87,32 @@ pub async fn accept_together(
     for (i, (_, p)) in jobs.iter().enumerate() {
         if let (false, Some(m)) = (p.order.coupons.is_empty(), &p.member) {
             let customer = m.customer_id.to_string();
-            let draft = draft(p, &customer);
+            let draft = coupon_draft(p, &customer);
             let outcomes =
                 evaluate_known(&mut *tx, t, &draft, &p.order.coupons, &mut known).await?;
             coupons.insert(i, outcomes);
         }
     }
-    let kept: Vec<usize> = (0..jobs.len())
-        .filter(|i| coupons.get(i).is_none_or(|o| refusal(o).is_none()))
+    let left_out: HashSet<usize> = coupons
+        .iter()
+        .filter(|(_, o)| o.iter().any(|x| x.result.is_err()))
+        .map(|(i, _)| *i)
         .collect();
     let mut orders: Vec<StoredOrder> = jobs
         .iter()
         .map(|(ctx, p)| header(ctx, t, p, &p.order, None))
         .collect();
-    let candidates: Vec<StoredOrder> = kept.iter().map(|&i| orders[i].clone()).collect();
+    let candidates: Vec<StoredOrder> = (0..jobs.len())
+        .filter(|i| !left_out.contains(i))
+        .map(|i| orders[i].clone())
+        .collect();
     let inserted: HashSet<String> = tx
         .insert_new_orders(&candidates)
         .await?
         .into_iter()
         .collect();
-    let new: Vec<usize> = kept
-        .iter()
-        .copied()
-        .filter(|&i| inserted.contains(&orders[i].id))
+    let new: Vec<usize> = (0..jobs.len())
+        .filter(|i| inserted.contains(&orders[*i].id))
         .collect();
 
     let (mut lines, mut payments, mut discounts): (
@@ -157,11 +151,7 @@ pub async fn accept_together(
     for &i in &new {
         if let Some(outcomes) = coupons.remove(&i) {
             let (ctx, p) = &jobs[i];
-            // Whether this order opened the member's purchase history, as read before it.
-            let first = p
-                .member
-                .as_ref()
-                .is_some_and(|m| m.first_purchase_at_ms.is_none());
+            let first = opens_history(p);
             use_all(tx, ctx, outcomes, &orders[i].id, p.order.paid_fen, first).await?;
         }
     }
@@ -321,9 +311,8 @@ pub async fn accept_together(
         .await?;
 
     let mut out = Vec::with_capacity(jobs.len());
-    let kept: HashSet<usize> = kept.into_iter().collect();
     for (i, order) in orders.into_iter().enumerate() {
-        if !kept.contains(&i) {
+        if left_out.contains(&i) {
             out.push(None);
         } else if inserted.contains(&order.id) {
             out.push(Some(Accepted {
